@@ -1,6 +1,14 @@
 package verify
 
-import "github.com/licaudit/licaudit/finding"
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/licaudit/licaudit/finding"
+	"github.com/licaudit/licaudit/schema"
+)
 
 // Anonymity rules: the anonymous CSV must not identify a customer.
 var (
@@ -39,3 +47,316 @@ var (
 		"The count columns differ between the detailed and the anonymous CSV.",
 		"Use the detailed and anonymous CSV of the same export and release.")
 )
+
+// identifyingColumns are the normalised header names (lower case, letters
+// and digits only) of columns that name a customer or its hierarchy.
+var identifyingColumns = map[string]bool{
+	"provider": true, "reseller": true, "customer": true,
+	"providername": true, "resellername": true, "customername": true,
+	"hierarchy": true, "hierarchypath": true, "hierarchyname": true,
+	"friendlyname": true, "customerfriendlyname": true, "name": true,
+	"tenant": true, "tenantname": true, "site": true, "sitename": true,
+	"company": true, "companyname": true, "organisation": true, "organization": true,
+}
+
+// idColumns are the opaque identifier columns of the VOSS CSVs: neither
+// counts nor identifying.
+const (
+	colCustomerPKID = "Customer PKID"
+	colProviderPKID = "Provider PKID"
+)
+
+func normaliseColumn(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isIdentifyingColumn tells a column that names customers, resellers or
+// providers (Customer, Reseller Name, customer_friendly_name...) from the
+// opaque PKID columns.
+func isIdentifyingColumn(name string) bool {
+	n := normaliseColumn(name)
+	if identifyingColumns[n] {
+		return true
+	}
+	if strings.HasSuffix(n, "pkid") || strings.HasSuffix(n, "id") {
+		return false
+	}
+	for _, who := range []string{"provider", "reseller", "customer", "tenant"} {
+		if strings.Contains(n, who) && strings.Contains(n, "name") {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+	phonePattern = regexp.MustCompile(`^\+?\(?[0-9]{1,4}\)?([ .\-/]?\(?[0-9]{1,5}\)?){2,6}$`)
+	datePattern  = regexp.MustCompile(`^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}$|^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$`)
+	// hierarchyPrefix is the root of VOSS's friendly hierarchy paths.
+	hierarchyPrefix = regexp.MustCompile(`(?i)^sys[./]hcs([./]|$)`)
+)
+
+// personalData says whether a cell is an e-mail address or a phone number,
+// and which.
+func personalData(cell string) string {
+	if strings.IndexByte(cell, '@') >= 0 && emailPattern.MatchString(cell) {
+		return "an e-mail address"
+	}
+	if looksLikePhone(cell) {
+		return "a phone number"
+	}
+	return ""
+}
+
+// looksLikePhone accepts 7 to 15 digits written with a leading + or with
+// separators, and refuses plain integers (counts), dates and decimals.
+func looksLikePhone(cell string) bool {
+	if len(cell) < 7 || len(cell) > 24 || !phonePattern.MatchString(cell) || datePattern.MatchString(cell) {
+		return false
+	}
+	digits, seps := 0, 0
+	for _, r := range cell {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.':
+			seps++
+			if cell[0] != '+' && strings.Count(cell, ".") == 1 {
+				return false // a decimal number
+			}
+		default:
+			seps++
+		}
+	}
+	return digits >= 7 && digits <= 15 && (seps > 0 || cell[0] == '+')
+}
+
+// identity is what identifies customers in this bundle: names known from
+// the detailed CSV and the bundle's own name.
+type identity struct {
+	exact map[string]string // lower-cased name -> what it is ("customer name")
+}
+
+func newIdentity() *identity { return &identity{exact: map[string]string{}} }
+
+func (id *identity) add(name, what string) {
+	name = strings.TrimSpace(name)
+	if len([]rune(name)) < 2 {
+		return
+	}
+	key := strings.ToLower(name)
+	if _, ok := id.exact[key]; !ok {
+		id.exact[key] = what
+	}
+}
+
+// addBundleNames adds the <provider>_<host> part of the bundle's names.
+func (id *identity) addBundleNames(stem string) {
+	if stem != "" {
+		id.add(stem, "the provider and host of the bundle name")
+	}
+}
+
+// match says what known name a cell is, if any.
+func (id *identity) match(cell string) (string, bool) {
+	what, ok := id.exact[strings.ToLower(strings.TrimSpace(cell))]
+	return what, ok
+}
+
+// checkCSV reads a VOSS CSV member in its one pass.
+func (v *vossBundle) checkCSV(m *vossMember, t *textScanner) {
+	c := openCSV(v.s, m.entry.Name, t, true)
+	switch {
+	case m.name.Type == schema.TypeAnonymous && !m.name.Legacy:
+		v.checkMetadata(m, c.meta)
+		v.checkAnonymous(m, c)
+	default:
+		// The breakdown and legacy CSVs are customer-anonymous too, but
+		// their columns are not published: only anonymity is checked.
+		v.checkMetadata(m, c.meta)
+		v.checkIdentifyingColumns(c)
+		for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
+			v.checkCells(c, rec, line, -1)
+		}
+	}
+	c.finish()
+}
+
+// checkMetadata compares the "#Key=Value" block with the names.
+func (v *vossBundle) checkMetadata(m *vossMember, meta []metaLine) {
+	member := m.entry.Name
+	values := map[string]metaLine{}
+	for _, ml := range meta {
+		if !ml.ok || ml.key == "" {
+			v.s.add(ruleAnonMetadata, at{file: member, line: ml.line}, "the metadata line %q is not #Key=Value", truncate(ml.raw, 60))
+			continue
+		}
+		values[strings.ToLower(ml.key)] = ml
+	}
+	if dt, ok := values["date time"]; ok && !v.when.IsZero() {
+		t, err := parseMetaDatetime(dt.value)
+		switch {
+		case err != nil:
+			v.s.add(ruleAnonMetadata, at{file: member, line: dt.line, location: "Date Time"}, "#Date Time=%s is not a date and time (YYYY-MM-DD HH:MM)", truncate(dt.value, 40))
+		case absDuration(t.Sub(v.when)) > v.opts.DatetimeTolerance:
+			v.s.add(ruleAnonMetadata, at{file: member, line: dt.line, location: "Date Time"}, "#Date Time=%s is far from the names' timestamp %s; the CSV may belong to another export", dt.value, v.when.Format("2006-01-02 15:04"))
+		}
+	}
+	host, hasHost := values["hostname"]
+	prov, hasProv := values["provider name"]
+	if v.stem == "" {
+		return
+	}
+	switch {
+	case hasHost && hasProv && host.value != "" && prov.value != "" && prov.value+"_"+host.value != v.stem:
+		v.s.add(ruleAnonMetadata, at{file: member, line: host.line, location: "hostname"}, "#Provider Name=%s and #hostname=%s do not make the names' provider and host %q; the CSV may belong to another export", prov.value, host.value, v.stem)
+	case hasHost && host.value != "" && !strings.HasSuffix(v.stem, "_"+host.value):
+		v.s.add(ruleAnonMetadata, at{file: member, line: host.line, location: "hostname"}, "#hostname=%s is not the host in the names (%q); the CSV may belong to another export", host.value, v.stem)
+	case hasProv && prov.value != "" && !strings.HasPrefix(v.stem, prov.value+"_"):
+		v.s.add(ruleAnonMetadata, at{file: member, line: prov.line, location: "Provider Name"}, "#Provider Name=%s is not the provider in the names (%q); the CSV may belong to another export", prov.value, v.stem)
+	}
+}
+
+func (v *vossBundle) checkIdentifyingColumns(c *csvFile) {
+	for _, h := range c.header {
+		if isIdentifyingColumn(h) {
+			v.s.add(ruleAnonIdentifyingColumn, at{file: c.member, line: c.headerLine, location: h}, "the anonymous CSV has the identifying column %q; send the anonymous CSV the exporter wrote, which holds only Customer PKID and counts", h)
+		}
+	}
+}
+
+// checkCells looks for customer identity in every data cell of a row.
+// skip is a column not to check (-1 for none).
+func (v *vossBundle) checkCells(c *csvFile, rec []string, line, skip int) {
+	for i, cell := range rec {
+		if cell == "" || i == skip {
+			continue
+		}
+		col := c.header[i]
+		if hierarchyPrefix.MatchString(cell) {
+			v.s.add(ruleAnonHierarchyPath, at{file: c.member, line: line, location: col}, "the cell %s is a friendly hierarchy path, which names customers; re-run the export", v.s.value(cell))
+		} else if what, ok := v.identity.match(cell); ok {
+			v.s.add(ruleAnonKnownIdentifier, at{file: c.member, line: line, location: col}, "the cell %s is %s; customer names must not be in the anonymous CSV", v.s.value(cell), what)
+		}
+		if what := personalData(cell); what != "" {
+			v.s.add(ruleAnonPersonalData, at{file: c.member, line: line, location: col}, "the cell %s is %s; personal data must not be in the anonymous CSV", v.s.value(cell), what)
+		}
+	}
+}
+
+// checkAnonymous checks the anonymous CSV's header and rows, totals its
+// counts, and reconciles each row with the detailed CSV when there is one.
+func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
+	if c.header == nil {
+		return
+	}
+	v.checkIdentifyingColumns(c)
+	pk := c.column(colCustomerPKID)
+	if pk < 0 {
+		v.s.add(ruleAnonCustomerKey, at{file: c.member, line: c.headerLine, location: colCustomerPKID}, "the anonymous CSV has no %q column; each row must carry its customer's PKID", colCustomerPKID)
+	}
+	counts := countColumns(c.header)
+	totals := newCSVTotals(c.header, counts)
+	ids := newIDSet()
+	recon := v.startRecon(c, counts)
+	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
+		v.checkCells(c, rec, line, -1)
+		values := parseCounts(v.s, c, rec, line, counts)
+		totals.add(counts, values)
+		if pk < 0 {
+			continue
+		}
+		id := strings.TrimSpace(rec[pk])
+		if id == "" {
+			v.s.add(ruleAnonCustomerKey, at{file: c.member, line: line, location: colCustomerPKID}, "line %d has an empty Customer PKID", line)
+			continue
+		}
+		if first, dup := ids.add(id, line); dup {
+			v.s.add(ruleAnonCustomerKey, at{file: c.member, line: line, location: colCustomerPKID}, "the Customer PKID on line %d repeats line %d; each customer has one row", line, first)
+			continue
+		}
+		if recon != nil {
+			recon.row(id, line, values)
+		}
+	}
+	if recon != nil {
+		recon.finish()
+	}
+	if v.res.Totals == nil {
+		v.res.Totals = &finding.Totals{}
+	}
+	v.res.Totals.Columns = totals.columns
+	v.res.Totals.Anonymous = totals.result()
+}
+
+// countColumns are the indexes of the count columns: every column but the
+// identifiers and identifying columns.
+func countColumns(header []string) []int {
+	var out []int
+	for i, h := range header {
+		if h == colCustomerPKID || h == colProviderPKID || isIdentifyingColumn(h) {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// invalidCount marks a count cell that did not parse.
+const invalidCount = -1
+
+// parseCounts reads the count cells of a row, reporting those that are not
+// non-negative integers.
+func parseCounts(s *sink, c *csvFile, rec []string, line int, counts []int) []int64 {
+	values := make([]int64, len(counts))
+	for k, i := range counts {
+		cell := strings.TrimSpace(rec[i])
+		n, err := strconv.ParseInt(cell, 10, 64)
+		if err != nil || n < 0 {
+			values[k] = invalidCount
+			s.add(ruleAnonCount, at{file: c.member, line: line, location: c.header[i]}, "the count %s in column %q is not a whole number of zero or more", s.value(cell), c.header[i])
+			continue
+		}
+		values[k] = n
+	}
+	return values
+}
+
+// csvTotals accumulates customers and per-column sums.
+type csvTotals struct {
+	columns   []string
+	customers int
+	sums      []int64
+}
+
+func newCSVTotals(header []string, counts []int) *csvTotals {
+	t := &csvTotals{sums: make([]int64, len(counts))}
+	for _, i := range counts {
+		t.columns = append(t.columns, header[i])
+	}
+	return t
+}
+
+func (t *csvTotals) add(counts []int, values []int64) {
+	t.customers++
+	for k, v := range values {
+		if v > 0 {
+			t.sums[k] += v
+		}
+	}
+}
+
+func (t *csvTotals) result() *finding.CSVTotals {
+	r := &finding.CSVTotals{Customers: t.customers, Sums: map[string]int64{}}
+	for k, c := range t.columns {
+		r.Sums[c] = t.sums[k]
+	}
+	return r
+}

@@ -1,6 +1,16 @@
 package verify
 
-import "github.com/licaudit/licaudit/finding"
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/licaudit/licaudit/finding"
+)
 
 // CSV rules shared by every CSV member of either format.
 var (
@@ -26,3 +36,210 @@ var (
 		"A CSV mixes CRLF and LF line endings.",
 		"Nothing to fix if the file came from the exporter; mixed endings suggest it was edited.")
 )
+
+// CSVLimits bound what a CSV member may make licaudit hold.
+type CSVLimits struct {
+	// MaxLineBytes is the longest physical line; a real row is a few KiB.
+	MaxLineBytes int `yaml:"max_line_bytes"`
+}
+
+// DefaultCSVLimits allows lines far longer than any real row.
+func DefaultCSVLimits() CSVLimits { return CSVLimits{MaxLineBytes: 1 << 20} }
+
+// metaLine is a "#Key=Value" line before a VOSS CSV's header.
+type metaLine struct {
+	line       int
+	raw        string
+	key, value string
+	ok         bool // has a '='
+}
+
+// csvFile reads a CSV member record by record, in the same pass as its hash:
+// optional "#Key=Value" metadata lines, the header row, then the rows.
+type csvFile struct {
+	s      *sink
+	member string
+	t      *textScanner
+	br     *bufio.Reader
+	cr     *csv.Reader
+
+	meta       []metaLine
+	header     []string
+	headerLine int
+	base       int // physical lines before the CSV reader's first line
+
+	// spreadsheet enables csv.formula-injection: the file is one a
+	// partner may open in a spreadsheet.
+	spreadsheet bool
+	// failed is set once reading cannot go on (ZIP layer, line limit).
+	failed bool
+}
+
+// openCSV reads the metadata lines (when allowMeta) and the header row. A
+// CSV without a header gets csv.header and a nil header.
+func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
+	c := &csvFile{s: s, member: member, t: t, br: bufio.NewReaderSize(t, 64<<10), spreadsheet: true}
+	if allowMeta {
+		for {
+			b, err := c.br.Peek(1)
+			if err != nil || len(b) == 0 || b[0] != '#' {
+				break
+			}
+			raw, err := c.br.ReadString('\n')
+			c.base++
+			line := strings.TrimRight(raw, "\r\n")
+			m := metaLine{line: c.base, raw: line}
+			m.key, m.value, m.ok = strings.Cut(strings.TrimPrefix(line, "#"), "=")
+			m.key = strings.TrimSpace(m.key)
+			m.value = strings.TrimSpace(m.value)
+			c.meta = append(c.meta, m)
+			if err != nil {
+				c.checkReadError(err)
+				break
+			}
+		}
+	}
+	c.cr = csv.NewReader(c.br)
+	c.cr.ReuseRecord = true
+	c.cr.FieldsPerRecord = -1
+	if c.failed {
+		return c
+	}
+	rec, line, ok := c.read()
+	if !ok {
+		if !c.failed {
+			c.s.add(ruleCSVHeader, at{file: member, line: c.base + 1}, "the CSV has no header row; re-run the export")
+		}
+		return c
+	}
+	c.header = make([]string, len(rec))
+	c.headerLine = line
+	seen := map[string]int{}
+	for i, name := range rec {
+		c.header[i] = strings.TrimSpace(name)
+		switch {
+		case c.header[i] == "":
+			c.s.add(ruleCSVHeader, at{file: member, line: line, location: fmt.Sprintf("column %d", i+1)}, "column %d of the header has no name; every column needs one", i+1)
+		case seen[c.header[i]] > 0:
+			c.s.add(ruleCSVHeader, at{file: member, line: line, location: c.header[i]}, "the column %q appears twice in the header (columns %d and %d); each column is named once", c.header[i], seen[c.header[i]], i+1)
+		default:
+			seen[c.header[i]] = i + 1
+		}
+	}
+	return c
+}
+
+// read returns the next record and its physical line, reporting syntax
+// errors and going on after them; it returns false at the end or when
+// reading cannot go on.
+func (c *csvFile) read() ([]string, int, bool) {
+	for !c.failed {
+		rec, err := c.cr.Read()
+		if err == nil {
+			line, _ := c.cr.FieldPos(0)
+			return rec, c.base + line, true
+		}
+		if err == io.EOF {
+			return nil, 0, false
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && pe.Err != nil && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote)) {
+			what := "a quote in an unquoted field"
+			if errors.Is(pe.Err, csv.ErrQuote) {
+				what = "a quoted field that is not closed, or text after its closing quote"
+			}
+			c.s.add(ruleCSVSyntax, at{file: c.member, line: c.base + pe.Line, subject: fmt.Sprint(c.base + pe.StartLine)},
+				"line %d has %s (column %d); double quotes inside a field and quote the whole field", c.base+pe.Line, what, pe.Column)
+			continue
+		}
+		c.checkReadError(err)
+	}
+	return nil, 0, false
+}
+
+func (c *csvFile) checkReadError(err error) {
+	var tooLong *errLineTooLong
+	switch {
+	case errors.As(err, &tooLong):
+		c.s.add(ruleCSVSyntax, at{file: c.member, line: tooLong.line, subject: "line-limit"},
+			"line %d is longer than %d bytes (limits.csv.max_line_bytes); the rest of the file was not checked", tooLong.line, tooLong.limit)
+	case isZipLayer(err), err == io.EOF:
+		// judged by the member reader
+	default:
+		c.s.add(ruleCSVSyntax, at{file: c.member, line: c.t.line}, "the CSV cannot be read past line %d: %v", c.t.line, err)
+	}
+	c.failed = true
+}
+
+// next returns the next data row. Rows whose field count differs from the
+// header's get csv.ragged-row and are skipped, so that checks of columns do
+// not misfire on shifted fields.
+func (c *csvFile) next() ([]string, int, bool) {
+	for {
+		rec, line, ok := c.read()
+		if !ok {
+			return nil, 0, false
+		}
+		if c.header != nil && len(rec) != len(c.header) {
+			c.s.add(ruleCSVRaggedRow, at{file: c.member, line: line},
+				"line %d has %d fields but the header has %d; quote fields that contain commas", line, len(rec), len(c.header))
+			continue
+		}
+		if c.spreadsheet {
+			c.checkFormulas(rec, line)
+		}
+		return rec, line, true
+	}
+}
+
+func (c *csvFile) checkFormulas(rec []string, line int) {
+	for i, v := range rec {
+		if v == "" {
+			continue
+		}
+		switch v[0] {
+		case '=', '+', '-', '@', '\t', '\r':
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				continue
+			}
+			col := fmt.Sprintf("column %d", i+1)
+			if i < len(c.header) {
+				col = c.header[i]
+			}
+			c.s.add(ruleCSVFormulaInjection, at{file: c.member, line: line, location: col},
+				"the cell %s starts with %q and a spreadsheet would run it as a formula; remove the leading character", c.s.value(v), v[:1])
+		}
+	}
+}
+
+// finish reports what the byte scanner saw over the whole member.
+func (c *csvFile) finish() {
+	reportEncoding(c.s, c.member, c.t, ruleCSVEncoding)
+	if c.t.bom {
+		c.s.add(ruleCSVBOM, at{file: c.member, line: 1}, "the CSV starts with a UTF-8 byte-order mark; it is tolerated")
+	}
+	if c.t.mixedEndings() {
+		c.s.add(ruleCSVLineEndings, at{file: c.member, line: max(c.t.firstCRLF, c.t.firstLF)},
+			"the CSV mixes CRLF (%d lines, first at line %d) and LF (%d lines, first at line %d) endings: it was probably edited after export", c.t.crlf, c.t.firstCRLF, c.t.lf, c.t.firstLF)
+	}
+}
+
+// reportEncoding reports a NUL byte and invalid UTF-8 under rule r.
+func reportEncoding(s *sink, member string, t *textScanner, r *finding.Rule) {
+	if t.nulLine != 0 {
+		s.add(r, at{file: member, line: t.nulLine, subject: "nul"}, "line %d holds a NUL byte; the file is binary or damaged: export it again as UTF-8 text", t.nulLine)
+	}
+	if t.badUTF8Line != 0 {
+		s.add(r, at{file: member, line: t.badUTF8Line, subject: "utf8"}, "line %d is not valid UTF-8 (first bad byte there); export the file again as UTF-8, not from a spreadsheet in another encoding", t.badUTF8Line)
+	}
+}
+
+// column returns the index of a header column, or -1.
+func (c *csvFile) column(name string) int {
+	for i, h := range c.header {
+		if h == name {
+			return i
+		}
+	}
+	return -1
+}

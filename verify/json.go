@@ -1,6 +1,14 @@
 package verify
 
-import "github.com/licaudit/licaudit/finding"
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/licaudit/licaudit/finding"
+)
 
 // JSON rules: syntax, duplicate keys, limits and schema of JSON members.
 var (
@@ -33,3 +41,177 @@ var (
 		"`meta.pipeline_type_name` is not `license_initial_audit`.",
 		"Send the license audit export (pipeline license_initial_audit), not another pipeline's output.")
 )
+
+// JSONLimits bound what a JSON member may make licaudit hold.
+type JSONLimits struct {
+	// MaxBytes is the largest JSON member whose value is built for schema
+	// validation; a larger one is still hashed and checked for syntax.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// MaxDepth is the deepest nesting of objects and arrays.
+	MaxDepth int `yaml:"max_depth"`
+}
+
+// DefaultJSONLimits: a license JSON is kilobytes to a few megabytes.
+func DefaultJSONLimits() JSONLimits { return JSONLimits{MaxBytes: 16 << 20, MaxDepth: 64} }
+
+// jsonFrame is one open object or array while streaming a document.
+type jsonFrame struct {
+	object  bool
+	keys    map[string]struct{}
+	wantKey bool
+	key     string // the key whose value comes next (objects)
+	index   int    // the index of the next element (arrays)
+	obj     map[string]any
+	arr     []any
+	built   bool
+}
+
+// readJSON parses a JSON member streamed through t in one pass, checking
+// syntax, trailing data, duplicate keys at any depth and the limits, and
+// builds its value for schema validation when within limits. It returns the
+// value (nil when it was not built) and whether the member is valid JSON.
+func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (any, bool) {
+	dec := json.NewDecoder(t)
+	dec.UseNumber()
+	var stack []*jsonFrame
+	var root any
+	build := true
+	depthReported := false
+
+	pointer := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			b.WriteByte('/')
+			if f.object {
+				b.WriteString(escapePointer(f.key))
+			} else {
+				b.WriteString(strconv.Itoa(f.index))
+			}
+		}
+		return b.String()
+	}
+	// put places a finished value into its parent.
+	put := func(v any) {
+		if len(stack) == 0 {
+			root = v
+			return
+		}
+		top := stack[len(stack)-1]
+		if top.object {
+			if top.built && build {
+				top.obj[top.key] = v
+			}
+			top.wantKey = true
+		} else {
+			if top.built && build {
+				top.arr = append(top.arr, v)
+			}
+			top.index++
+		}
+	}
+	rootDone := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if len(stack) > 0 || !rootDone {
+				s.add(ruleJSONSyntax, at{file: member, line: t.line}, "the JSON ends before its value is complete: the file is truncated; re-run the export")
+				return nil, false
+			}
+			break
+		}
+		if err != nil {
+			reportJSONError(s, member, t, err)
+			return nil, false
+		}
+		if rootDone {
+			line, _ := t.lineAt(dec.InputOffset())
+			s.add(ruleJSONSyntax, at{file: member, line: line}, "there is more data after the JSON value ends (line %d); a JSON file holds one value: re-run the export", line)
+			return nil, false
+		}
+		if build && lim.MaxBytes > 0 && t.offset > lim.MaxBytes {
+			build = false
+			s.add(ruleJSONLimitExceeded, at{file: member, subject: "size"}, "the JSON is larger than %d bytes (limits.json.max_bytes), so its schema was not checked; raise the limit if this is a real export", lim.MaxBytes)
+		}
+		if len(stack) > 0 {
+			top := stack[len(stack)-1]
+			if key, isKey := tok.(string); isKey && top.object && top.wantKey {
+				if _, dup := top.keys[key]; dup {
+					s.add(ruleJSONDuplicateKey, at{file: member, location: pointer() + "/" + escapePointer(key), subject: key},
+						"the key %q appears twice in the object at %s; parsers disagree which value wins: re-run the export", key, pointerOrRoot(pointer()))
+				}
+				top.keys[key] = struct{}{}
+				top.key = key
+				top.wantKey = false
+				continue
+			}
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				f := &jsonFrame{object: v == '{', built: build}
+				if f.object {
+					f.keys = map[string]struct{}{}
+					f.wantKey = true
+					if build {
+						f.obj = map[string]any{}
+					}
+				} else if build {
+					f.arr = []any{}
+				}
+				if lim.MaxDepth > 0 && len(stack) >= lim.MaxDepth && !depthReported {
+					depthReported = true
+					build = false
+					s.add(ruleJSONLimitExceeded, at{file: member, location: pointer(), subject: "depth"}, "the JSON nests deeper than %d levels (limits.json.max_depth); a license export is a few levels deep", lim.MaxDepth)
+				}
+				stack = append(stack, f)
+			case '}', ']':
+				f := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				if f.object {
+					put(f.obj)
+				} else {
+					put(f.arr)
+				}
+			}
+		default:
+			put(v)
+		}
+		rootDone = len(stack) == 0
+	}
+	if !build {
+		return nil, true
+	}
+	return root, true
+}
+
+func pointerOrRoot(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+func escapePointer(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// reportJSONError turns a decoder error into json.syntax at its line. Errors
+// of the ZIP layer are not the JSON's fault and are judged by the caller.
+func reportJSONError(s *sink, member string, t *textScanner, err error) {
+	var se *json.SyntaxError
+	var tooLong *errLineTooLong
+	switch {
+	case errors.As(err, &se):
+		line, _ := t.lineAt(se.Offset)
+		s.add(ruleJSONSyntax, at{file: member, line: line}, "invalid JSON at line %d: %s; re-run the export and do not edit the file", line, se.Error())
+	case errors.As(err, &tooLong):
+		s.add(ruleJSONLimitExceeded, at{file: member, line: tooLong.line, subject: "line"}, "line %d is longer than %d bytes; the rest of the JSON was not parsed", tooLong.line, tooLong.limit)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		s.add(ruleJSONSyntax, at{file: member, line: t.line}, "the JSON ends in the middle of a value: the file is truncated; re-run the export")
+	case isZipLayer(err):
+		// reported by the member reader
+	default:
+		s.add(ruleJSONSyntax, at{file: member, line: t.line}, "invalid JSON: %v; re-run the export", err)
+	}
+}

@@ -1,6 +1,12 @@
 package verify
 
-import "github.com/licaudit/licaudit/finding"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/licaudit/licaudit/bundle"
+	"github.com/licaudit/licaudit/finding"
+)
 
 // Container rules: what the ZIP itself may and may not be.
 var (
@@ -41,3 +47,47 @@ var (
 		"The bundle holds desktop clutter such as `__MACOSX/`, `.DS_Store`, `Thumbs.db` or `desktop.ini`.",
 		"Build the ZIP on the exporting system, or exclude desktop metadata when zipping.")
 )
+
+// preflightRules maps what the container layer found to its rule.
+var preflightRules = map[bundle.ProblemKind]*finding.Rule{
+	bundle.Unreadable:         ruleZipUnreadable,
+	bundle.UnsafePath:         ruleZipUnsafePath,
+	bundle.DuplicateEntry:     ruleZipDuplicateEntry,
+	bundle.Symlink:            ruleZipSymlink,
+	bundle.Encrypted:          ruleZipEncrypted,
+	bundle.UnsupportedMethod:  ruleZipUnsupportedMethod,
+	bundle.HeaderMismatch:     ruleZipHeaderMismatch,
+	bundle.OverlappingEntries: ruleZipOverlappingEntries,
+	bundle.LimitExceeded:      ruleZipLimitExceeded,
+	bundle.NestedArchive:      ruleZipNestedArchive,
+	bundle.JunkEntry:          ruleZipJunkEntry,
+}
+
+// reportPreflight turns preflight problems into findings. The member is the
+// entry's name; a name that is itself unsafe is quoted in the message.
+func reportPreflight(s *sink, a *bundle.Archive) {
+	for _, p := range a.Problems {
+		r := preflightRules[p.Kind]
+		msg := p.Detail
+		if p.Entry != "" {
+			msg = fmt.Sprintf("the entry %q %s", p.Entry, p.Detail)
+		} else {
+			msg = "the archive " + msg
+		}
+		if p.Entry != "" && r != ruleZipJunkEntry && r != ruleZipNestedArchive {
+			msg += "; it was not read"
+		}
+		s.add(r, at{file: sanitizeMember(p.Entry), subject: p.Detail}, "%s", msg)
+	}
+}
+
+// sanitizeMember makes an entry name safe to print as a report's file field:
+// control characters become U+FFFD.
+func sanitizeMember(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(name, "\uFFFD"))
+}

@@ -1,0 +1,216 @@
+package verify
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"os"
+	"sort"
+	"strings"
+)
+
+// customerTable holds the detailed CSV's customers compactly for
+// reconciliation: per customer a 64-bit hash of its PKID, its line, and its
+// counts as varints in one shared buffer (about 20 bytes a customer for
+// eight small counts), not the strings.
+type customerTable struct {
+	path, member string
+	columns      []string
+	seed         maphash.Seed
+	rows         []customerRow
+	data         []byte
+	matched      []bool
+}
+
+type customerRow struct {
+	pk   uint64
+	off  uint32
+	line uint32
+}
+
+func newCustomerTable(path, member string, columns []string) *customerTable {
+	return &customerTable{path: path, member: member, columns: columns, seed: maphash.MakeSeed()}
+}
+
+func (t *customerTable) add(pkid string, line int, values []int64) {
+	t.rows = append(t.rows, customerRow{pk: maphash.String(t.seed, pkid), off: uint32(len(t.data)), line: uint32(line)})
+	for _, v := range values {
+		t.data = binary.AppendVarint(t.data, v)
+	}
+}
+
+// seal sorts the rows for lookup once the file is read.
+func (t *customerTable) seal() {
+	sort.Slice(t.rows, func(i, j int) bool { return t.rows[i].pk < t.rows[j].pk })
+	t.matched = make([]bool, len(t.rows))
+}
+
+// find returns the index of the row of pkid, or -1.
+func (t *customerTable) find(pkid string) int {
+	h := maphash.String(t.seed, pkid)
+	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].pk >= h })
+	if i < len(t.rows) && t.rows[i].pk == h {
+		return i
+	}
+	return -1
+}
+
+// values decodes the counts of row i.
+func (t *customerTable) values(i int) []int64 {
+	out := make([]int64, len(t.columns))
+	b := t.data[t.rows[i].off:]
+	for k := range out {
+		v, n := binary.Varint(b)
+		out[k] = v
+		b = b[n:]
+	}
+	return out
+}
+
+// maxListed caps the PKIDs a recon.customer-set finding lists.
+const maxListed = 20
+
+// reconRun reconciles the anonymous CSV with the detailed one row by row as
+// the anonymous CSV streams by.
+type reconRun struct {
+	v        *vossBundle
+	c        *csvFile
+	columns  []string // anonymous count columns
+	toDet    []int    // anonymous count column -> detailed column, or -1
+	missing  []string // PKIDs in the anonymous CSV only (first maxListed)
+	nMissing int
+}
+
+// startRecon compares the count columns and prepares the row comparison;
+// it returns nil when there is no detailed CSV to reconcile with.
+func (v *vossBundle) startRecon(c *csvFile, counts []int) *reconRun {
+	t := v.detailed
+	if t == nil {
+		return nil
+	}
+	r := &reconRun{v: v, c: c}
+	det := map[string]int{}
+	for i, col := range t.columns {
+		det[strings.TrimSpace(col)] = i
+	}
+	anon := map[string]bool{}
+	for _, i := range counts {
+		col := strings.TrimSpace(c.header[i])
+		r.columns = append(r.columns, col)
+		anon[col] = true
+		if j, ok := det[col]; ok {
+			r.toDet = append(r.toDet, j)
+		} else {
+			r.toDet = append(r.toDet, -1)
+		}
+	}
+	var onlyAnon, onlyDet []string
+	for _, col := range r.columns {
+		if _, ok := det[col]; !ok {
+			onlyAnon = append(onlyAnon, col)
+		}
+	}
+	for _, col := range t.columns {
+		if !anon[strings.TrimSpace(col)] {
+			onlyDet = append(onlyDet, col)
+		}
+	}
+	if len(onlyAnon)+len(onlyDet) > 0 {
+		v.s.add(ruleReconColumns, at{file: c.member, line: c.headerLine, subject: strings.Join(append(onlyAnon, onlyDet...), "|")},
+			"the count columns differ: only in the anonymous CSV %s; only in the detailed CSV %s; counts are compared on the columns both have", listOrNone(onlyAnon), listOrNone(onlyDet))
+	}
+	return r
+}
+
+func listOrNone(cols []string) string {
+	if len(cols) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%q", cols)
+}
+
+// row compares one anonymous row with its detailed row.
+func (r *reconRun) row(pkid string, line int, values []int64) {
+	t := r.v.detailed
+	i := t.find(pkid)
+	if i < 0 {
+		r.nMissing++
+		if len(r.missing) < maxListed {
+			r.missing = append(r.missing, pkid)
+		}
+		return
+	}
+	t.matched[i] = true
+	det := t.values(i)
+	for k, j := range r.toDet {
+		if j < 0 || values[k] == invalidCount || det[j] == invalidCount || values[k] == det[j] {
+			continue
+		}
+		r.v.s.add(ruleReconCountMismatch, at{file: r.c.member, line: line, location: r.columns[k], subject: pkid},
+			"Customer PKID %s: %q is %d in the anonymous CSV but %d in the detailed CSV (line %d); re-run the export so both come from one audit",
+			pkid, r.columns[k], values[k], det[j], t.rows[i].line)
+	}
+}
+
+// finish reports the customers found in only one of the two CSVs.
+func (r *reconRun) finish() {
+	t := r.v.detailed
+	if r.nMissing > 0 {
+		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "anonymous-only"},
+			"%d Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: %s", r.nMissing, listPKIDs(r.missing, r.nMissing))
+	}
+	var lines []int
+	n := 0
+	for i, ok := range t.matched {
+		if !ok {
+			n++
+			if len(lines) < maxListed {
+				lines = append(lines, int(t.rows[i].line))
+			}
+		}
+	}
+	if n > 0 {
+		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "detailed-only"},
+			"%d Customer PKID(s) of the detailed CSV are missing from the anonymous CSV: %s", n, listPKIDs(t.pkidsAt(lines), n))
+	}
+}
+
+func listPKIDs(ids []string, total int) string {
+	s := strings.Join(ids, ", ")
+	if total > len(ids) {
+		s += fmt.Sprintf(" and %d more", total-len(ids))
+	}
+	return s
+}
+
+// pkidsAt reads the detailed CSV again for the PKIDs on the given lines:
+// the table keeps hashes, and the strings are needed only for a report, so
+// a second read of the partner's local file (never of a ZIP member) is
+// cheaper than holding every PKID.
+func (t *customerTable) pkidsAt(lines []int) []string {
+	want := map[int]bool{}
+	for _, l := range lines {
+		want[l] = true
+	}
+	f, err := os.Open(t.path)
+	if err != nil {
+		return []string{fmt.Sprintf("(lines %v of the detailed CSV)", lines)}
+	}
+	defer f.Close()
+	scratch := newSink("", false)
+	c := openCSV(scratch, t.member, newTextScanner(f, 0), true)
+	c.spreadsheet = false
+	pk := c.column(colCustomerPKID)
+	sort.Ints(lines)
+	byLine := map[int]string{}
+	for rec, line, ok := c.next(); ok && pk >= 0; rec, line, ok = c.next() {
+		if want[line] {
+			byLine[line] = strings.TrimSpace(rec[pk])
+		}
+	}
+	var out []string
+	for _, l := range lines {
+		out = append(out, byLine[l])
+	}
+	return out
+}

@@ -1,0 +1,342 @@
+// Package verify holds the rules of the catalogue and runs them over
+// received files. One file per rule family (zip.go, names.go, members.go,
+// hash.go, json.go, csv.go, anon.go, recon.go, fne.go); each member of a
+// bundle is read once, its bytes feeding the hashers and its parser
+// together.
+package verify
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/licaudit/licaudit/bundle"
+	"github.com/licaudit/licaudit/finding"
+	"github.com/licaudit/licaudit/schema"
+)
+
+// Options configure a verification run.
+type Options struct {
+	ZIP  bundle.Limits
+	JSON JSONLimits
+	CSV  CSVLimits
+	// DatetimeTolerance is how far meta.datetime may be from the names'
+	// timestamp before meta.datetime-mismatch.
+	DatetimeTolerance time.Duration
+	// Schemas are the JSON Schemas in force (built-in unless overridden).
+	Schemas *schema.Set
+	// Detailed is a detailed CSV to reconcile every VOSS bundle with,
+	// instead of the one found beside it by name.
+	Detailed string
+	// ShowValues prints cell values in full instead of redacted.
+	ShowValues bool
+	// Jobs is how many bundles are verified at once (0: number of CPUs).
+	Jobs int
+	// Progress, when set, is told as bundles start and finish.
+	Progress Progress
+}
+
+// Progress receives progress events; implementations must be safe for
+// concurrent use.
+type Progress interface {
+	// Start is called once with the number of inputs and their total size.
+	Start(inputs int, bytes int64)
+	// Done is called when an input is finished, with its size.
+	Done(path string, bytes int64)
+}
+
+// DefaultOptions are the limits and tolerances used without a configuration.
+func DefaultOptions() Options {
+	return Options{
+		ZIP:               bundle.DefaultLimits(),
+		JSON:              DefaultJSONLimits(),
+		CSV:               DefaultCSVLimits(),
+		DatetimeTolerance: 24 * time.Hour,
+	}
+}
+
+// Result is what verifying one input found.
+type Result struct {
+	Path     string
+	Kind     bundle.Kind
+	SHA256   string
+	Findings []finding.Finding
+	Totals   *finding.Totals
+}
+
+// Input is one thing to verify: a file, and for a VOSS license ZIP the
+// detailed CSV paired with it.
+type Input struct {
+	Path     string
+	Detailed string
+	Size     int64
+}
+
+// Collect expands paths into inputs: files as given, directories searched
+// recursively for ZIPs, detailed CSVs and FlexNet CSVs. A detailed CSV
+// beside a license ZIP of the same provider, host and timestamp is paired
+// with it rather than verified on its own. A path that does not exist is
+// an error (of the caller's, not of a bundle).
+func Collect(paths []string, detailed string) ([]Input, error) {
+	var files []string
+	explicit := map[string]bool{}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			explicit[p] = true
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && candidate(d.Name()) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+	files = dedupe(files)
+
+	// Pair detailed CSVs with their ZIPs by directory, stem and stamp.
+	zips := map[string]int{}
+	var inputs []Input
+	for _, f := range files {
+		if n, ok := schema.ParseVOSSName(filepath.Base(f)); ok && n.Type == schema.TypeLicense && n.Ext == "zip" {
+			zips[pairKey(f, n)] = len(inputs)
+		}
+		inputs = append(inputs, Input{Path: f})
+	}
+	paired := map[int]bool{}
+	for i, in := range inputs {
+		n, ok := schema.ParseVOSSName(filepath.Base(in.Path))
+		if !ok || n.Type != schema.TypeDetailed || n.Hash {
+			continue
+		}
+		if z, ok := zips[pairKey(in.Path, n)]; ok && detailed == "" {
+			inputs[z].Detailed = in.Path
+			paired[i] = true
+		}
+	}
+	out := inputs[:0]
+	for i, in := range inputs {
+		if paired[i] {
+			continue
+		}
+		if detailed != "" && bundle.KindOf(in.Path) == bundle.VOSSLicense {
+			in.Detailed = detailed
+		}
+		if st, err := os.Stat(in.Path); err == nil {
+			in.Size = st.Size()
+		}
+		out = append(out, in)
+	}
+	// A ZIP whose paired CSV is missing on disk stays a plain input; sizes
+	// of paired CSVs count toward progress.
+	for i := range out {
+		if out[i].Detailed != "" {
+			if st, err := os.Stat(out[i].Detailed); err == nil {
+				out[i].Size += st.Size()
+			}
+		}
+	}
+	return out, nil
+}
+
+func pairKey(path string, n schema.VOSSName) string {
+	return filepath.Dir(path) + "\x00" + n.Stem + "\x00" + n.Stamp
+}
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// candidate says whether a file found in a directory is one to verify.
+func candidate(base string) bool {
+	lower := strings.ToLower(base)
+	if strings.HasSuffix(lower, ".zip") {
+		return true
+	}
+	if !strings.HasSuffix(lower, ".csv") {
+		return false
+	}
+	if n, ok := schema.ParseVOSSName(base); ok && n.Type == schema.TypeDetailed {
+		return true
+	}
+	return strings.HasPrefix(base, schema.FlexNetEntitlementPrefix) || strings.HasPrefix(base, schema.FlexNetMaintenancePrefix)
+}
+
+// Run verifies inputs, opts.Jobs at a time, and returns their results in
+// input order whatever order they finish in.
+func Run(inputs []Input, opts Options) []Result {
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	if opts.Progress != nil {
+		var total int64
+		for _, in := range inputs {
+			total += in.Size
+		}
+		opts.Progress.Start(len(inputs), total)
+	}
+	results := make([]Result, len(inputs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(jobs, len(inputs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = Verify(inputs[i], opts)
+				if opts.Progress != nil {
+					opts.Progress.Done(inputs[i].Path, inputs[i].Size)
+				}
+			}
+		}()
+	}
+	for i := range inputs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+// Verify checks one input. It never fails: what goes wrong with the input
+// is a finding. It never writes to the input.
+func Verify(in Input, opts Options) Result {
+	if opts.Schemas == nil {
+		s, err := schema.Load("")
+		if err != nil {
+			panic(err) // the built-in schemas compile; a test proves it
+		}
+		opts.Schemas = s
+	}
+	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
+	s := newSink(filepath.Base(in.Path), opts.ShowValues)
+	sum, err := fileSHA256(in.Path)
+	if err != nil {
+		s.add(ruleZipUnreadable, at{}, "the file cannot be read: %v", err)
+		res.Findings = s.finish()
+		return res
+	}
+	res.SHA256 = sum
+	lower := strings.ToLower(in.Path)
+	switch {
+	case strings.HasSuffix(lower, ".csv"):
+		verifyCSVInput(&res, in, s, opts)
+	default:
+		verifyZIPInput(&res, in, s, opts)
+	}
+	res.Findings = s.finish()
+	return res
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// verifyZIPInput opens a ZIP, reports preflight, and checks its members
+// by the kind of bundle it is.
+func verifyZIPInput(res *Result, in Input, s *sink, opts Options) {
+	a, err := bundle.Open(in.Path, opts.ZIP)
+	if err != nil {
+		s.add(ruleZipUnreadable, at{}, "the file cannot be opened: %v", err)
+		return
+	}
+	defer a.Close()
+	reportPreflight(s, a)
+	if res.Kind == bundle.Unknown {
+		var names []string
+		for _, e := range a.Entries {
+			names = append(names, e.Name)
+		}
+		res.Kind = bundle.KindOfEntries(names)
+		switch res.Kind {
+		case bundle.VOSSLicense:
+			s.add(ruleNamePattern, at{subject: "bundle"}, "the bundle name %q is off the grammar vlf_<provider>_<host>_license_<YYYY-MM-DD_HHMM>.zip; keep the name the exporter wrote", filepath.Base(in.Path))
+		case bundle.FlexNet:
+			s.add(ruleFNEName, at{subject: "bundle"}, "the extract name %q is off the grammar Entitlements-YYYY-MM-DD-HH-MM-SS.zip; keep the name FlexNet Operations wrote", filepath.Base(in.Path))
+		default:
+			if len(a.Entries) > 0 || !hasProblem(a, bundle.Unreadable) {
+				s.add(ruleNamePattern, at{subject: "bundle"}, "%q is neither a VOSS license bundle (vlf_<provider>_<host>_license_<ts>.zip) nor a FlexNet extract (Entitlements-<ts>.zip), and its content is neither", filepath.Base(in.Path))
+			}
+			return
+		}
+	}
+	if hasProblem(a, bundle.Unreadable) {
+		return
+	}
+	switch res.Kind {
+	case bundle.VOSSLicense:
+		verifyVOSS(res, in, a, s, opts)
+	case bundle.FlexNet:
+		verifyFlexNetZIP(res, in, a, s, opts)
+	default:
+		s.add(ruleNamePattern, at{subject: "bundle"}, "%q is a %s, not a ZIP bundle", filepath.Base(in.Path), res.Kind)
+	}
+}
+
+// verifyCSVInput checks a CSV given on its own: a VOSS detailed CSV or a
+// FlexNet extract CSV.
+func verifyCSVInput(res *Result, in Input, s *sink, opts Options) {
+	switch res.Kind {
+	case bundle.VOSSDetailed:
+		verifyDetailedFile(res, in, s, opts)
+	case bundle.FlexNet:
+		verifyFlexNetCSVFile(res, in, s, opts)
+	default:
+		s.add(ruleNamePattern, at{subject: "bundle"}, "%q is neither a VOSS detailed CSV (vlf_<provider>_<host>_detailed_<ts>.csv) nor a FlexNet extract CSV (EntitlementsExtract-<ts>.csv, MaintenanceLine-<ts>.csv)", filepath.Base(in.Path))
+	}
+}
+
+func hasProblem(a *bundle.Archive, k bundle.ProblemKind) bool {
+	for _, p := range a.Problems {
+		if p.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// openFile opens a plain file as a member-like stream for the CSV and JSON
+// readers.
+func openFile(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	return f, nil
+}
