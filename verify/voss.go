@@ -44,9 +44,9 @@ type vossMember struct {
 	// blocked members failed preflight: they count as present (no
 	// member.missing, no hash.orphan) but are not read.
 	blocked bool
-	name  schema.VOSSName
-	base  string
-	hash  *hashLine // the parsed .hash of a data member, when valid
+	name    schema.VOSSName
+	base    string
+	hash    *hashLine // the parsed .hash of a data member, when valid
 }
 
 // required are the members every VOSS bundle holds.

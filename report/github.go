@@ -1,0 +1,73 @@
+package report
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/licaudit/licaudit/finding"
+)
+
+func init() {
+	renderers["github"] = func(Options) Renderer { return GitHub{} }
+}
+
+// GitHub renders findings as GitHub Actions workflow commands, one line
+// each, which the runner turns into annotations on the run and, for files
+// in the diff, on the pull request:
+//
+//	::error file=in/x.zip,title=hash.mismatch::member.csv: the digest ...
+//
+// error, warning and info map to ::error, ::warning and ::notice. file is
+// the bundle path (the member is named at the start of the message).
+// line= is only given when it is a line of that very file, i.e. for a
+// detailed CSV verified on its own; a member's line is not a line of the
+// ZIP and would point the annotation at the wrong place. Waived findings
+// are left out: they are accepted, and GitHub shows only the first few
+// annotations of each kind per step.
+type GitHub struct{}
+
+// Render implements Renderer.
+func (GitHub) Render(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, bd := range r.Bundles {
+		for _, f := range bd.Findings {
+			if f.Waived != "" {
+				continue
+			}
+			b.WriteString(githubCommand(bd.Path, f) + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// githubCommand is the workflow command of one finding.
+func githubCommand(path string, f finding.Finding) string {
+	cmd := "notice"
+	switch f.Severity {
+	case finding.Error:
+		cmd = "error"
+	case finding.Warning:
+		cmd = "warning"
+	}
+	props := "file=" + githubProperty(path)
+	if f.File == "" && f.Line > 0 {
+		props += ",line=" + strconv.Itoa(f.Line)
+	}
+	props += ",title=" + githubProperty(f.Rule)
+	return "::" + cmd + " " + props + "::" + githubData(cleanText(describe(f)))
+}
+
+// githubData escapes a command's message as the runner expects
+// (actions/toolkit, escapeData): % first, then CR and LF, which would end
+// the command and let the rest of a hostile message issue commands.
+func githubData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// githubProperty escapes a property value (escapeProperty): as data, plus
+// ":" and "," which separate the command's properties.
+func githubProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/licaudit/licaudit/finding"
+)
+
+func init() {
+	renderers["table"] = func(o Options) Renderer { return Table{Color: o.Color} }
+}
+
+// Table renders the report for people at a terminal: per bundle its
+// verdict and counts, its findings grouped by member, the totals of its
+// CSVs side by side, and at the end the run summary. Every line fits in
+// TableWidth columns; long messages and paths wrap instead of being cut.
+type Table struct {
+	// Color enables ANSI colour. The caller decides (a terminal, no
+	// NO_COLOR); without it the output holds no escape sequence at all.
+	Color bool
+}
+
+// TableWidth is the terminal width the table is laid out for. It is fixed
+// rather than measured so that the output of a run does not depend on the
+// window it ran in (and golden files stay stable).
+const TableWidth = 80
+
+// Layout of the table: bundle headings start at column 0 with the verdict,
+// member headings are indented by memberIndent, their findings by rowIndent.
+const (
+	verdictIndent = 6 // "FAIL  "
+	memberIndent  = 2
+	rowIndent     = 4
+	columnGap     = 2
+	levelWidth    = 7  // "warning"
+	maxRuleWidth  = 24 // longer rule ids wrap
+	minMsgWidth   = 20
+)
+
+// Render implements Renderer.
+func (t Table) Render(w io.Writer, r *Report) error {
+	var buf bytes.Buffer
+	for i, b := range r.Bundles {
+		if i > 0 {
+			buf.WriteByte('\n')
+		}
+		if err := t.bundle(&buf, b); err != nil {
+			return err
+		}
+	}
+	if len(r.Bundles) > 0 {
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(t.summary(r.Summary) + "\n")
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// bundle writes one bundle: heading, findings by member, totals.
+func (t Table) bundle(buf *bytes.Buffer, b Bundle) error {
+	verdict := strings.ToUpper(b.Verdict)
+	switch b.Verdict {
+	case Pass:
+		verdict = t.paint(verdict, sgrGreen+";"+sgrBold)
+	case Fail:
+		verdict = t.paint(verdict, sgrRed+";"+sgrBold)
+	}
+	name := wrap(cleanLine(baseName(b.Path)), TableWidth-verdictIndent)
+	for i, l := range name {
+		if i == 0 {
+			buf.WriteString(verdict + pad(verdictIndent-width(verdict)) + l + "\n")
+		} else {
+			buf.WriteString(pad(verdictIndent) + l + "\n")
+		}
+	}
+	detail := cleanLine(b.Kind) + "; " + countsText(b.Counts, waivedCount(b))
+	for _, l := range wrap(detail, TableWidth-verdictIndent) {
+		buf.WriteString(pad(verdictIndent) + l + "\n")
+	}
+
+	if len(b.Findings) > 0 {
+		if err := t.findings(buf, b.Findings); err != nil {
+			return err
+		}
+	}
+	if b.Totals != nil {
+		if err := t.totals(buf, b.Totals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findingCols are the column widths of one bundle's findings, shared by
+// its member groups so that they line up.
+type findingCols struct{ rule, line, msg int }
+
+func layout(fs []finding.Finding) findingCols {
+	var c findingCols
+	for _, f := range fs {
+		c.rule = max(c.rule, width(cleanLine(f.Rule)))
+		if f.Line > 0 {
+			c.line = max(c.line, len(lineLabel(f.Line)))
+		}
+	}
+	c.rule = min(c.rule, maxRuleWidth)
+	used := rowIndent + levelWidth + columnGap + c.rule + columnGap
+	if c.line > 0 {
+		used += c.line + columnGap
+	}
+	c.msg = max(TableWidth-used, minMsgWidth)
+	return c
+}
+
+// lineLabel shows a line under its member heading: ":12" reads as the
+// member:line the user would type into an editor.
+func lineLabel(n int) string { return ":" + strconv.Itoa(n) }
+
+// findings writes a bundle's findings grouped by member (they arrive sorted
+// by file): a heading with the member path, then one row per finding.
+func (t Table) findings(buf *bytes.Buffer, fs []finding.Finding) error {
+	cols := layout(fs)
+	buf.WriteByte('\n')
+	for start := 0; start < len(fs); {
+		end := start + 1
+		for end < len(fs) && fs[end].File == fs[start].File {
+			end++
+		}
+		member := "(bundle)"
+		if fs[start].File != "" {
+			member = cleanLine(fs[start].File)
+		}
+		for _, l := range wrap(member, TableWidth-memberIndent) {
+			buf.WriteString(pad(memberIndent) + t.paint(l, sgrBold) + "\n")
+		}
+		if err := t.group(buf, fs[start:end], cols); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+// group writes the findings of one member as a headerless table.
+func (t Table) group(buf *bytes.Buffer, fs []finding.Finding, c findingCols) error {
+	widths := tw.NewMapper[int, int]().Set(0, levelWidth+columnGap).Set(1, c.rule+columnGap)
+	msgCol := 2
+	if c.line > 0 {
+		widths.Set(2, c.line+columnGap)
+		msgCol = 3
+	}
+	widths.Set(msgCol, c.msg+columnGap)
+
+	rows := make([][]string, 0, len(fs))
+	for _, f := range fs {
+		level := t.level(f)
+		msg := cleanText(f.Message)
+		if f.Location != "" {
+			msg = "[" + cleanLine(f.Location) + "] " + msg
+		}
+		if f.Waived != "" {
+			msg += "\n(waived " + f.Severity.String() + ": " + cleanText(f.Waived) + ")"
+		}
+		row := []string{level, strings.Join(wrap(cleanLine(f.Rule), c.rule), "\n")}
+		if c.line > 0 {
+			l := ""
+			if f.Line > 0 {
+				l = lineLabel(f.Line)
+			}
+			row = append(row, l)
+		}
+		row = append(row, strings.Join(wrap(msg, c.msg), "\n"))
+		rows = append(rows, row)
+	}
+	return renderTable(buf, rowIndent, nil, rows, widths, nil)
+}
+
+// level is the severity cell of a finding: "waived" for a waived one, as it
+// neither counts nor fails.
+func (t Table) level(f finding.Finding) string {
+	if f.Waived != "" {
+		return t.paint("waived", sgrDim)
+	}
+	switch f.Severity {
+	case finding.Error:
+		return t.paint("error", sgrRed)
+	case finding.Warning:
+		return t.paint("warning", sgrYellow)
+	}
+	return t.paint(f.Severity.String(), sgrCyan)
+}
+
+// summary is the closing line of the run.
+func (t Table) summary(s Summary) string {
+	text := summaryText(s)
+	switch {
+	case s.Failed > 0:
+		return t.paint(text, sgrRed+";"+sgrBold)
+	case s.Bundles > 0:
+		return t.paint(text, sgrGreen+";"+sgrBold)
+	}
+	return text
+}
+
+// SGR parameters of the few colours the table uses.
+const (
+	sgrBold   = "1"
+	sgrDim    = "2"
+	sgrRed    = "31"
+	sgrGreen  = "32"
+	sgrYellow = "33"
+	sgrCyan   = "36"
+)
+
+// paint wraps s in an SGR sequence when colour is on. It is only applied to
+// single-line text: a colour spanning a wrapped cell would bleed into the
+// neighbouring columns.
+func (t Table) paint(s, sgr string) string {
+	if !t.Color || s == "" {
+		return s
+	}
+	return "\x1b[" + sgr + "m" + s + "\x1b[0m"
+}
+
+func pad(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(" ", n)
+}
