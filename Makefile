@@ -1,0 +1,50 @@
+# licaudit: build, test, demo, benchmarks, fuzzing and generated docs.
+GO       ?= go
+BIN      := bin/licaudit
+FUZZTIME ?= 60s
+PKGS     := ./...
+
+.PHONY: all build test vet fmt-check demo bench fuzz docs clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/licaudit
+
+## test: static checks, then every test (fuzz seed corpora included).
+test: fmt-check vet
+	$(GO) test -count=1 $(PKGS)
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## demo: build, write a reference VOSS bundle under ./demo/, verify it.
+demo: build
+	$(BIN) generate voss --provider CS-P --host VOSS-UN-1 --customers 25 --patches 2 --out demo --force
+	$(BIN) verify demo/
+
+## bench: Go benchmarks, whole-command timings against peers, hostile corpus.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	bash bench/run.sh
+	bash bench/hostile.sh
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+	  dir=$$(dirname $$f); \
+	  for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+	    echo "== $$dir $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./$$dir; \
+	  done; \
+	done
+
+## docs: regenerate docs/rules.md from the rule catalogue.
+docs:
+	$(GO) run ./cmd/licaudit rules --format markdown > docs/rules.md
+
+clean:
+	rm -rf bin demo bench/out
