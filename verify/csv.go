@@ -158,12 +158,15 @@ func (c *csvFile) read() ([]string, int, bool) {
 }
 
 func (c *csvFile) checkReadError(err error) {
+	if err == io.EOF {
+		return // the end of the file is no failure: the next read says so
+	}
 	var tooLong *errLineTooLong
 	switch {
 	case errors.As(err, &tooLong):
 		c.s.add(ruleCSVSyntax, at{file: c.member, line: tooLong.line, subject: "line-limit"},
 			"line %d is longer than %d bytes (limits.csv.max_line_bytes); the rest of the file was not checked", tooLong.line, tooLong.limit)
-	case isZipLayer(err), err == io.EOF:
+	case isZipLayer(err):
 		// judged by the member reader
 	default:
 		c.s.add(ruleCSVSyntax, at{file: c.member, line: c.t.line}, "the CSV cannot be read past line %d: %v", c.t.line, err)

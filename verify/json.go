@@ -69,8 +69,9 @@ type jsonFrame struct {
 // readJSON parses a JSON member streamed through t in one pass, checking
 // syntax, trailing data, duplicate keys at any depth and the limits, and
 // builds its value for schema validation when within limits. It returns the
-// value (nil when it was not built) and whether the member is valid JSON.
-func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (any, bool) {
+// value, whether the value was built (a JSON null is built and nil), and
+// whether the member is valid JSON.
+func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (value any, built, ok bool) {
 	dec := json.NewDecoder(t)
 	dec.UseNumber()
 	var stack []*jsonFrame
@@ -115,18 +116,18 @@ func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (any, bool
 		if err == io.EOF {
 			if len(stack) > 0 || !rootDone {
 				s.add(ruleJSONSyntax, at{file: member, line: t.line}, "the JSON ends before its value is complete: the file is truncated; re-run the export")
-				return nil, false
+				return nil, false, false
 			}
 			break
 		}
 		if err != nil {
 			reportJSONError(s, member, t, err)
-			return nil, false
+			return nil, false, false
 		}
 		if rootDone {
 			line, _ := t.lineAt(dec.InputOffset())
 			s.add(ruleJSONSyntax, at{file: member, line: line}, "there is more data after the JSON value ends (line %d); a JSON file holds one value: re-run the export", line)
-			return nil, false
+			return nil, false, false
 		}
 		if build && lim.MaxBytes > 0 && t.offset > lim.MaxBytes {
 			build = false
@@ -180,9 +181,9 @@ func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (any, bool
 		rootDone = len(stack) == 0
 	}
 	if !build {
-		return nil, true
+		return nil, false, true
 	}
-	return root, true
+	return root, true, true
 }
 
 func pointerOrRoot(p string) string {

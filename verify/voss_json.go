@@ -21,7 +21,7 @@ import (
 // checks the meta block.
 func (v *vossBundle) checkJSON(m *vossMember, t *textScanner) {
 	member := m.entry.Name
-	val, ok := readJSON(v.s, member, t, v.opts.JSON)
+	val, built, ok := readJSON(v.s, member, t, v.opts.JSON)
 	if t.bom {
 		v.s.add(ruleJSONSyntax, at{file: member, line: 1, subject: "bom"}, "%s starts with a UTF-8 byte-order mark, which JSON forbids (RFC 8259); re-run the export", describeMember(m.name))
 	}
@@ -32,7 +32,7 @@ func (v *vossBundle) checkJSON(m *vossMember, t *textScanner) {
 		}
 		v.s.add(ruleJSONSyntax, at{file: member, line: line, subject: "utf8"}, "line %d of %s is not valid UTF-8 text; JSON must be UTF-8: re-run the export", line, describeMember(m.name))
 	}
-	if !ok || val == nil || m.name.Legacy {
+	if !ok || !built || m.name.Legacy {
 		return
 	}
 	name := map[string]string{schema.TypeLicense: schema.License, schema.TypePatch: schema.Patch, schema.TypeAdaptationLog: schema.AdaptationLog}[m.name.Type]
