@@ -297,6 +297,10 @@ func verifyZIPInput(res *Result, in Input, s *sink, opts Options) {
 		}
 	}
 	if hasProblem(a, bundle.Unreadable) {
+		if in.Detailed != "" {
+			// The partner's own file is still checked on its own.
+			verifyDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts)
+		}
 		return
 	}
 	switch res.Kind {
@@ -322,9 +326,12 @@ func verifyCSVInput(res *Result, in Input, s *sink, opts Options) {
 	}
 }
 
+// hasProblem tells whether preflight found a problem of kind k with the
+// archive as a whole; a problem of one entry (an entry whose data cannot be
+// located is Unreadable too) leaves the rest of the bundle to be checked.
 func hasProblem(a *bundle.Archive, k bundle.ProblemKind) bool {
 	for _, p := range a.Problems {
-		if p.Kind == k {
+		if p.Kind == k && p.Entry == "" {
 			return true
 		}
 	}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/licaudit/licaudit/schema"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// licaudit runs the command line in-process and returns its exit status and
+// outputs.
+func licaudit(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"licaudit"}, args...), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// reference writes a valid VOSS export (ZIP and detailed CSV) into a temp
+// directory.
+func reference(t *testing.T, extra ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	args := append([]string{"generate", "voss", "--customers", "5", "--out", dir}, extra...)
+	if code, _, errOut := licaudit(t, args...); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, errOut)
+	}
+	return dir
+}
+
+func TestVerifyReferenceBundlePasses(t *testing.T) {
+	dir := reference(t)
+	code, out, errOut := licaudit(t, "verify", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	if !strings.Contains(out, "vlf_CS-P_VOSS-UN-1_license_2026-11-01_0300.zip") {
+		t.Errorf("table does not name the bundle:\n%s", out)
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	broken := reference(t, "--defect", "hash.mismatch")
+	warnOnly := reference(t, "--defect", "member.unexpected")
+	cases := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"error finding", []string{"verify", broken}, exitFindings},
+		{"fail-on never", []string{"verify", "--fail-on", "never", broken}, exitOK},
+		{"warning below default threshold", []string{"verify", warnOnly}, exitOK},
+		{"warning at fail-on warning", []string{"verify", "--fail-on", "warning", warnOnly}, exitFindings},
+		{"flags after the path", []string{"verify", warnOnly, "--fail-on", "warning", "--quiet"}, exitFindings},
+		{"missing path", []string{"verify", filepath.Join(broken, "nope.zip")}, exitUsage},
+		{"no path", []string{"verify"}, exitUsage},
+		{"bad fail-on", []string{"verify", "--fail-on", "sometimes", broken}, exitUsage},
+		{"unknown format", []string{"verify", "--format", "yaml", broken}, exitUsage},
+		{"two formats on stdout", []string{"verify", "--format", "json", "--format", "sarif", broken}, exitUsage},
+		{"unwritable output", []string{"verify", "--output", filepath.Join(broken, "no", "such", "dir", "r.json"), broken}, exitUsage},
+		{"unknown flag", []string{"verify", "--colour", broken}, exitUsage},
+		{"unknown defect", []string{"generate", "voss", "--defect", "no.such-rule", "--out", t.TempDir()}, exitUsage},
+		{"unknown schema", []string{"schema", "nope"}, exitUsage},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := licaudit(t, tc.args...)
+			if code != tc.want {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.want, out, errOut)
+			}
+			if tc.want == exitUsage && strings.TrimSpace(errOut) == "" {
+				t.Errorf("usage error without a message")
+			}
+		})
+	}
+}
+
+func TestSeveralFormatsInOneRun(t *testing.T) {
+	dir := reference(t, "--defect", "anon.metadata")
+	out := t.TempDir()
+	jsonPath, sarifPath, junitPath := filepath.Join(out, "r.json"), filepath.Join(out, "r.sarif"), filepath.Join(out, "r.xml")
+	code, table, errOut := licaudit(t, "verify", "--format", "table", "--format", "json="+jsonPath,
+		"--format", "sarif="+sarifPath, "--format", "junit="+junitPath, dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(table, "anon.metadata") {
+		t.Errorf("table lacks the finding:\n%s", table)
+	}
+	raw, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := schema.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch, _ := set.Validator(schema.Report)
+	if err := sch.Validate(doc); err != nil {
+		t.Fatalf("JSON report violates its schema: %v", err)
+	}
+	var rep struct {
+		Provenance struct{ RulesSHA256, SchemasSHA256 string } `json:"provenance"`
+		Bundles    []struct {
+			SHA256   string `json:"sha256"`
+			Findings []struct{ Rule string }
+		} `json:"bundles"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Bundles) != 1 || len(rep.Bundles[0].SHA256) != 64 || rep.Bundles[0].Findings[0].Rule != "anon.metadata" {
+		t.Errorf("unexpected JSON report: %s", raw)
+	}
+	for _, p := range []string{sarifPath, junitPath} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written", p)
+		}
+	}
+}
+
+func TestGenerateNeverOverwritesWithoutForce(t *testing.T) {
+	dir := reference(t)
+	zipPath := filepath.Join(dir, "vlf_CS-P_VOSS-UN-1_license_2026-11-01_0300.zip")
+	before, _ := os.ReadFile(zipPath)
+	code, _, errOut := licaudit(t, "generate", "voss", "--customers", "9", "--out", dir)
+	if code != exitUsage || !strings.Contains(errOut, "--force") {
+		t.Fatalf("exit %d, stderr %q: want a refusal naming --force", code, errOut)
+	}
+	after, _ := os.ReadFile(zipPath)
+	if !bytes.Equal(before, after) {
+		t.Fatal("the existing bundle was changed")
+	}
+	if code, _, errOut := licaudit(t, "generate", "voss", "--customers", "9", "--out", dir, "--force"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, errOut)
+	}
+	after, _ = os.ReadFile(zipPath)
+	if bytes.Equal(before, after) {
+		t.Fatal("--force did not replace the bundle")
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(leftovers) > 0 {
+		t.Fatalf("temporary files left behind: %v", leftovers)
+	}
+}
+
+func TestFlexNetReferencePasses(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := licaudit(t, "generate", "flexnet", "--entitlements", "4", "--tiers", "3", "--out", dir); code != 0 {
+		t.Fatalf("generate flexnet: exit %d: %s", code, errOut)
+	}
+	if code, out, _ := licaudit(t, "verify", "--format", "json", dir); code != exitOK || !strings.Contains(out, `"flexnet-entitlements"`) {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	code, out, _ := licaudit(t, "schema")
+	if code != 0 || !strings.Contains(out, "license") || !strings.Contains(out, "report") {
+		t.Fatalf("schema list: %d %q", code, out)
+	}
+	code, out, _ = licaudit(t, "schema", "license")
+	if code != 0 || !json.Valid([]byte(out)) || !strings.Contains(out, "export_identifier") {
+		t.Fatalf("schema license: %d %q", code, out)
+	}
+}
+
+// A directory named like urfave/cli's help command is still a path.
+func TestPathNamedHelp(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "h")
+	if err := os.Rename(reference(t), dir); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := os.Getwd()
+	if err := os.Chdir(parent); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(old)
+	code, out, _ := licaudit(t, "verify", "--format", "json", "h")
+	if code != exitOK || !strings.Contains(out, `"voss-license"`) {
+		t.Fatalf("verify h: exit %d:\n%s", code, out)
+	}
+}
+
+func TestFlagsFirst(t *testing.T) {
+	app := newApp()
+	got := strings.Join(flagsFirst(app, []string{"licaudit", "verify", "a.zip", "--format", "json", "--quiet", "b/", "--jobs=2", "--", "-odd.zip"}), " ")
+	want := "licaudit verify --format json --quiet --jobs=2 a.zip b/ -- -odd.zip"
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/licaudit/licaudit/bundle"
+	"github.com/licaudit/licaudit/config"
+	"github.com/licaudit/licaudit/finding"
+	"github.com/licaudit/licaudit/report"
+	"github.com/licaudit/licaudit/schema"
+	"github.com/licaudit/licaudit/verify"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+)
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "verify bundles and print an audit report",
+		ArgsUsage: "PATH...",
+		Description: "PATH is a bundle ZIP, a detailed CSV, a FlexNet extract CSV, or a directory searched recursively.\n" +
+			"A detailed CSV beside a license ZIP of the same provider, host and timestamp is reconciled with it.\n\n" +
+			"Examples:\n" +
+			"  licaudit verify incoming/                              # intake: every bundle of a directory\n" +
+			"  licaudit verify media/data_export/license/             # partner: check before sending\n" +
+			"  licaudit verify --format table --format sarif=licaudit.sarif --fail-on warning out/   # CI gate",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "report format: " + strings.Join(report.Formats, ", ") + "; FORMAT=FILE writes that format to FILE (repeatable)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of standard output"},
+			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding is at or above this severity: error, warning, info or never"},
+			&cli.StringFlag{Name: "detailed", Usage: "reconcile VOSS bundles with this detailed CSV `FILE` (default: the one beside each ZIP)"},
+			&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .licaudit.yaml in the working directory, if present)"},
+			&cli.StringFlag{Name: "schema-dir", Usage: "`DIR` of NAME.schema.json files replacing built-in schemas"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles verified at once (default: number of CPUs)"},
+			&cli.BoolFlag{Name: "show-values", Usage: "print cell values in findings in full (default: redacted, since reports get attached to tickets)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress display"},
+		},
+		Action: runVerify,
+	}
+}
+
+// formatTarget is one report to write: a format and where to.
+type formatTarget struct {
+	format string
+	path   string // "" for --output or standard output
+}
+
+func parseFormats(values []string) ([]formatTarget, error) {
+	if len(values) == 0 {
+		values = []string{"table"}
+	}
+	var out []formatTarget
+	bare := 0
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			name, path, _ := strings.Cut(strings.TrimSpace(part), "=")
+			if _, err := report.New(name, report.Options{}); err != nil {
+				return nil, err
+			}
+			if path == "" {
+				bare++
+			}
+			out = append(out, formatTarget{format: name, path: path})
+		}
+	}
+	if bare > 1 {
+		return nil, fmt.Errorf("only one --format can go to --output or standard output; give the others a file: --format sarif=report.sarif")
+	}
+	return out, nil
+}
+
+func parseFailOn(s string) (finding.Severity, error) {
+	if strings.EqualFold(s, "never") {
+		return report.Never, nil
+	}
+	sev, err := finding.ParseSeverity(s)
+	if err != nil || sev == finding.Off {
+		return 0, fmt.Errorf("--fail-on %q: want error, warning, info or never", s)
+	}
+	return sev, nil
+}
+
+func runVerify(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return usageError("verify needs at least one PATH (a ZIP, a CSV or a directory)")
+	}
+	targets, err := parseFormats(c.StringSlice("format"))
+	if err != nil {
+		return usageError("%v", err)
+	}
+	failOn, err := parseFailOn(c.String("fail-on"))
+	if err != nil {
+		return usageError("%v", err)
+	}
+	cfgPath := c.String("config")
+	if cfgPath == "" {
+		if p, ok := config.Find("."); ok {
+			cfgPath = p
+		}
+	}
+	var cfg *config.Config
+	if cfgPath != "" {
+		if cfg, err = config.Load(cfgPath); err != nil {
+			return usageError("%v", err)
+		}
+	}
+	opts := cfg.Options(verify.DefaultOptions())
+	if dir := c.String("schema-dir"); dir != "" {
+		if opts.Schemas, err = schema.Load(dir); err != nil {
+			return usageError("%v", err)
+		}
+	}
+	if opts.Schemas == nil {
+		if opts.Schemas, err = schema.Load(""); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+	}
+	opts.Detailed = c.String("detailed")
+	opts.ShowValues = c.Bool("show-values")
+	opts.Jobs = c.Int("jobs")
+	if opts.Jobs < 0 {
+		return usageError("--jobs must be 1 or more")
+	}
+	if opts.Detailed != "" {
+		if st, err := os.Stat(opts.Detailed); err != nil || st.IsDir() {
+			return usageError("--detailed %s: not a readable file", opts.Detailed)
+		}
+	}
+	inputs, err := verify.Collect(c.Args().Slice(), opts.Detailed)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if len(inputs) == 0 {
+		return usageError("no bundle found in %s (looked for .zip, vlf_*_detailed_*.csv and FlexNet CSVs)", strings.Join(c.Args().Slice(), ", "))
+	}
+	if !c.Bool("quiet") {
+		if p := newProgress(os.Stderr, inputs); p != nil {
+			opts.Progress = p
+			defer p.finish()
+		}
+	}
+	results := verify.Run(inputs, opts)
+	results = cfg.Apply(results, time.Now())
+
+	rep := buildReport(results, cfg.Rules(verify.Rules()), opts.Schemas, failOn)
+	for _, t := range targets {
+		if err := writeReport(c, rep, t, c.String("output")); err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+	}
+	if rep.Failed() {
+		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// buildReport turns results into the report every format renders.
+func buildReport(results []verify.Result, rules []finding.Rule, schemas *schema.Set, failOn finding.Severity) *report.Report {
+	rep := &report.Report{
+		Tool:   report.Tool{Name: "licaudit", Version: toolVersion()},
+		Rules:  rules,
+		FailOn: failOn,
+		Provenance: &report.Provenance{
+			RulesSHA256:   verify.CatalogueDigest(),
+			SchemasSHA256: schemas.Digest(),
+			FailOn:        failOnName(failOn),
+		},
+	}
+	for _, r := range results {
+		rep.Bundles = append(rep.Bundles, report.Bundle{
+			Path: r.Path, Kind: string(r.Kind), SHA256: r.SHA256, Findings: r.Findings, Totals: r.Totals,
+		})
+	}
+	rep.Finalize()
+	return rep
+}
+
+func failOnName(s finding.Severity) string {
+	if s == report.Never {
+		return "never"
+	}
+	return s.String()
+}
+
+// writeReport renders one format to its file (atomically) or to the
+// --output file or standard output.
+func writeReport(c *cli.Context, rep *report.Report, t formatTarget, output string) error {
+	path := t.path
+	if path == "" {
+		path = output
+	}
+	color := false
+	if path == "" && t.format == "table" {
+		color = isTerminal(os.Stdout) && c.App.Writer == io.Writer(os.Stdout) && os.Getenv("NO_COLOR") == ""
+	}
+	r, err := report.New(t.format, report.Options{Color: color})
+	if err != nil {
+		return err
+	}
+	if path == "" {
+		return r.Render(c.App.Writer, rep)
+	}
+	var buf bytes.Buffer
+	if err := r.Render(&buf, rep); err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("cannot write the %s report to %s: no such directory %s", t.format, path, dir)
+		}
+	}
+	err = bundle.WriteFile(path, true, func(f *os.File) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cannot write the %s report to %s: %v", t.format, path, err)
+	}
+	return nil
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
