@@ -225,7 +225,11 @@ func (c *Config) waiverFindings(uses []waiverUse, expired []bool) []finding.Find
 		case expired[i] && (u.relevant || u.findings > 0):
 			msg := fmt.Sprintf("the waiver of %s (reason %q) expired on %s and no longer applies", w.describe(), w.Reason, w.Expires.Format(time.DateOnly))
 			if u.findings > 0 {
-				msg += fmt.Sprintf("; the %s it matches in %s of this run count again", plural(u.findings, "finding"), plural(u.bundles, "bundle"))
+				verb := "count"
+				if u.findings == 1 {
+					verb = "counts"
+				}
+				msg += fmt.Sprintf("; the %s it matches in %s of this run %s again", plural(u.findings, "finding"), plural(u.bundles, "bundle"), verb)
 			}
 			add(verify.RuleConfigWaiverExpired, w, msg+". Fix what it waived, or renew it with a new expiry date and reason.")
 		case !expired[i] && u.relevant && u.findings == 0:

@@ -149,7 +149,7 @@ func TestApply(t *testing.T) {
 				bundleB:               {"fne.value warning", "hash.weak-algorithm warning"},
 				"conf/.licaudit.yaml": {"config.waiver-expired warning"},
 			},
-			wantConfig: []string{`the waiver of anon.count in member "a.csv" (reason "old") expired on 2026-05-31 and no longer applies; the 1 finding it matches in 1 bundle of this run count again. Fix what it waived, or renew it with a new expiry date and reason.`},
+			wantConfig: []string{`the waiver of anon.count in member "a.csv" (reason "old") expired on 2026-05-31 and no longer applies; the 1 finding it matches in 1 bundle of this run counts again. Fix what it waived, or renew it with a new expiry date and reason.`},
 		},
 		{
 			name: "an unused waiver is reported",

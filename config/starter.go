@@ -51,12 +51,12 @@ rules:
 waivers:
 #   - fingerprint: 3f2a9c4e1b7d8e60
 #     reason: "CS-P confirmed the extra member is intended (ticket LIC-1234)"
-#     expires: 2026-12-31
+#     expires: 2027-12-31
 #   - rule: hash.weak-algorithm
 #     bundle: "vlf_CS-P_*.zip"
 #     member: "*.hash"
 #     reason: "The CS-P exporter writes SHA-1 sidecars until its release 24.2"
-#     expires: 2026-06-30
+#     expires: 2027-06-30
 
 # Limits on what a received file may make licaudit do. The values shown are
 # the defaults. Sizes are a number of bytes, or a number with a unit: KB, MB,

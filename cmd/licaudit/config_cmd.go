@@ -36,8 +36,8 @@ func configCommand() *cli.Command {
 			{
 				Name:      "check",
 				Usage:     "check a configuration and summarise what it sets",
-				ArgsUsage: "[PATH]",
-				Description: "Checks PATH (default: " + config.DefaultFile + " in the working directory) as verify would:\n" +
+				ArgsUsage: "[PATH...]",
+				Description: "Checks each PATH (default: " + config.DefaultFile + " in the working directory) as verify would:\n" +
 					"exit status 2 with every problem at its line, 0 otherwise. Waivers past their expiry date\n" +
 					"and those expiring within 30 days are listed.",
 				Action: configCheck,
@@ -79,22 +79,32 @@ func configInit(c *cli.Context) error {
 const expiringSoon = 30 * 24 * time.Hour
 
 func configCheck(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return usageError("config check takes one PATH")
-	}
-	path := c.Args().First()
-	if path == "" {
+	paths := c.Args().Slice()
+	if len(paths) == 0 {
 		p, ok := config.Find(".")
 		if !ok {
 			return usageError("no %s in the working directory; give a PATH or write one with licaudit config init", config.DefaultFile)
 		}
-		path = p
+		paths = []string{p}
 	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		return usageError("%v", err)
+	var problems []string
+	for _, path := range paths {
+		cfg, err := config.Load(path)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		summarise(c.App.Writer, path, cfg, time.Now())
 	}
-	w := c.App.Writer
+	if len(problems) > 0 {
+		return usageError("%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// summarise prints what a valid configuration sets, and its waivers that
+// expired or expire soon.
+func summarise(w io.Writer, path string, cfg *config.Config, now time.Time) {
 	fmt.Fprintf(w, "%s: valid\n", path)
 	fmt.Fprintf(w, "  severity overrides: %d, ignored rules or globs: %d, waivers: %d, limits: %d\n",
 		len(cfg.Severities), len(cfg.Ignore), len(cfg.Waivers), len(cfg.Limits))
@@ -104,7 +114,6 @@ func configCheck(c *cli.Context) error {
 	if cfg.SchemaDir != "" {
 		fmt.Fprintf(w, "  schema overrides from %s\n", cfg.SchemaDir)
 	}
-	now := time.Now()
 	for _, wv := range cfg.Waivers {
 		switch {
 		case wv.Expired(now):
@@ -113,5 +122,4 @@ func configCheck(c *cli.Context) error {
 			fmt.Fprintf(w, "  %s:%d: waivers[%d] expires on %s\n", path, wv.Line, wv.Index, wv.Expires.Format(time.DateOnly))
 		}
 	}
-	return nil
 }
