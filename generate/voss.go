@@ -120,6 +120,9 @@ func VOSS(o VOSSOptions) ([]file, error) {
 	if o.Defect != "" {
 		d, ok := vossDefects[o.Defect]
 		if !ok {
+			d, ok = vossDefectVariants[o.Defect]
+		}
+		if !ok {
 			return nil, fmt.Errorf("no VOSS defect for rule %q (have %s)", o.Defect, strings.Join(VOSSDefects(), ", "))
 		}
 		defect = &d

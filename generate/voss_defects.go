@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/licaudit/licaudit/schema"
@@ -270,4 +271,53 @@ func renameLocalHeader(b []byte, from, to string) []byte {
 		off = p + 4
 	}
 	return out
+}
+
+// vossDefectVariants are more ways to break a rule that vossDefects
+// already breaks, named RULE:VARIANT, each still breaking exactly RULE.
+// They write the partner self-check's corpus (testdata/recon): names of the
+// detailed CSV left in the anonymous breakdown CSV, in the forms a leak
+// takes. They need a customer; with none, one is added to both CSVs.
+var vossDefectVariants = map[string]vossDefect{
+	"anon.known-identifier:customer-name": {content: breakdownWith(func(m *vossModel) string {
+		return m.someCustomer().name
+	})},
+	"anon.known-identifier:reseller-substring": {content: breakdownWith(func(m *vossModel) string {
+		return "Managed by " + m.someCustomer().reseller + " since 2019"
+	})},
+	"anon.known-identifier:host": {content: breakdownWith(func(m *vossModel) string {
+		return "exported on " + m.o.Host
+	})},
+	"anon.hierarchy-path:customer-path": {content: breakdownWith(func(m *vossModel) string {
+		c := m.someCustomer()
+		return "sys.hcs." + c.provider + "." + c.reseller + "." + c.name
+	})},
+	"anon.hierarchy-path:relative-path": {content: breakdownWith(func(m *vossModel) string {
+		c := m.someCustomer()
+		return c.reseller + "/" + c.name
+	})},
+}
+
+// VOSSDefectVariants lists the RULE:VARIANT defects --defect also takes.
+func VOSSDefectVariants() []string {
+	out := make([]string, 0, len(vossDefectVariants))
+	for id := range vossDefectVariants {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// someCustomer is the first customer, added to both CSVs (and the license
+// JSON's counts) when the export has none.
+func (m *vossModel) someCustomer() customer {
+	if len(m.customers) == 0 {
+		c := customer{provider: m.o.Provider, reseller: resellers[0], name: "Acme Corp", pkid: m.hexID(12), providerPKID: m.hexID(12)}
+		for range m.columns {
+			c.counts = append(c.counts, 1)
+		}
+		m.customers = append(m.customers, c)
+		m.renderTexts()
+	}
+	return m.customers[0]
 }

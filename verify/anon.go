@@ -99,8 +99,6 @@ var (
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 	phonePattern = regexp.MustCompile(`^\+?\(?[0-9]{1,4}\)?([ .\-/]?\(?[0-9]{1,5}\)?){2,6}$`)
 	datePattern  = regexp.MustCompile(`^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}$|^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$`)
-	// hierarchyPrefix is the root of VOSS's friendly hierarchy paths.
-	hierarchyPrefix = regexp.MustCompile(`(?i)^sys[./]hcs([./]|$)`)
 )
 
 // personalData says whether a cell is an e-mail address or a phone number,
@@ -138,41 +136,10 @@ func looksLikePhone(cell string) bool {
 	return digits >= 7 && digits <= 15 && (seps > 0 || cell[0] == '+')
 }
 
-// identity is what identifies customers in this bundle: names known from
-// the detailed CSV and the bundle's own name.
-type identity struct {
-	exact map[string]string // lower-cased name -> what it is ("customer name")
-}
-
-func newIdentity() *identity { return &identity{exact: map[string]string{}} }
-
-func (id *identity) add(name, what string) {
-	name = strings.TrimSpace(name)
-	if len([]rune(name)) < 2 {
-		return
-	}
-	key := strings.ToLower(name)
-	if _, ok := id.exact[key]; !ok {
-		id.exact[key] = what
-	}
-}
-
-// addBundleNames adds the <provider>_<host> part of the bundle's names.
-func (id *identity) addBundleNames(stem string) {
-	if stem != "" {
-		id.add(stem, "the provider and host of the bundle name")
-	}
-}
-
-// match says what known name a cell is, if any.
-func (id *identity) match(cell string) (string, bool) {
-	what, ok := id.exact[strings.ToLower(strings.TrimSpace(cell))]
-	return what, ok
-}
-
 // checkCSV reads a VOSS CSV member in its one pass.
 func (v *vossBundle) checkCSV(m *vossMember, t *textScanner) {
 	c := openCSV(v.s, m.entry.Name, t, true)
+	v.splitBundleName(c.meta)
 	switch {
 	case m.name.Type == schema.TypeAnonymous && !m.name.Legacy:
 		v.checkMetadata(m, c.meta)
@@ -232,21 +199,50 @@ func (v *vossBundle) checkIdentifyingColumns(c *csvFile) {
 	}
 }
 
-// checkCells looks for customer identity in every data cell of a row.
-// skip is a column not to check (-1 for none).
+// splitBundleName tells the identity how the bundle name's stem splits
+// into provider and host, from a CSV's "#Provider Name=" and "#hostname="
+// lines (read before the rows). Once split, the split stays for the
+// bundle's other CSVs, which may have no metadata.
+func (v *vossBundle) splitBundleName(meta []metaLine) {
+	var provider, host string
+	for _, ml := range meta {
+		switch strings.ToLower(ml.key) {
+		case "provider name":
+			provider = ml.value
+		case "hostname":
+			host = ml.value
+		}
+	}
+	if provider != "" || host != "" {
+		v.identity.useBundleMetadata(v.stem, provider, host)
+	}
+}
+
+// checkCells looks for customer identity in every data cell of a row:
+// hierarchy paths and known names (one finding a cell, a hierarchy path
+// first), and personal data. skip is a column not to check (-1 for none).
+// Messages quote cells and names through the sink, redacted by default.
 func (v *vossBundle) checkCells(c *csvFile, rec []string, line, skip int) {
 	for i, cell := range rec {
 		if cell == "" || i == skip {
 			continue
 		}
 		col := c.header[i]
-		if hierarchyPrefix.MatchString(cell) {
-			v.s.add(ruleAnonHierarchyPath, at{file: c.member, line: line, location: col}, "the cell %s is a friendly hierarchy path, which names customers; re-run the export", v.s.value(cell))
-		} else if what, ok := v.identity.match(cell); ok {
-			v.s.add(ruleAnonKnownIdentifier, at{file: c.member, line: line, location: col}, "the cell %s is %s; customer names must not be in the anonymous CSV", v.s.value(cell), what)
+		where := at{file: c.member, line: line, location: col}
+		switch r := v.identity.inspect(cell); {
+		case r.hierarchy == hierarchyRoot:
+			v.s.add(ruleAnonHierarchyPath, where, "the cell %s is a friendly hierarchy path (it holds the root sys.hcs), which names customers; re-run the export", v.s.value(cell))
+		case r.hierarchy == hierarchyKnown:
+			v.s.add(ruleAnonHierarchyPath, where, "the cell %s is a friendly hierarchy path: its component %s is %s; re-run the export", v.s.value(cell), v.s.value(r.name), r.kinds)
+		case r.hierarchy == hierarchyShape:
+			v.s.add(ruleAnonHierarchyPath, where, "the cell %s looks like a friendly hierarchy path (%d name-like components); re-run the export, or waive this finding if the value names no one", v.s.value(cell), r.parts)
+		case r.exact:
+			v.s.add(ruleAnonKnownIdentifier, where, "the cell %s is %s; customer names must not be in the anonymous CSV", v.s.value(cell), r.kinds)
+		case r.kinds != 0:
+			v.s.add(ruleAnonKnownIdentifier, where, "the cell %s contains %s, %s; customer names must not be in the anonymous CSV", v.s.value(cell), v.s.value(r.name), r.kinds)
 		}
 		if what := personalData(cell); what != "" {
-			v.s.add(ruleAnonPersonalData, at{file: c.member, line: line, location: col}, "the cell %s is %s; personal data must not be in the anonymous CSV", v.s.value(cell), what)
+			v.s.add(ruleAnonPersonalData, where, "the cell %s is %s; personal data must not be in the anonymous CSV", v.s.value(cell), what)
 		}
 	}
 }
@@ -265,7 +261,10 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 	counts := countColumns(c.header)
 	totals := newCSVTotals(c.header, counts)
 	ids := newIDSet()
-	recon := v.startRecon(c, counts)
+	var recon *reconRun
+	if pk >= 0 {
+		recon = v.startRecon(c, counts)
+	}
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		v.checkCells(c, rec, line, -1)
 		values := parseCounts(v.s, c, rec, line, counts)

@@ -8,25 +8,29 @@ import (
 	"github.com/licaudit/licaudit/schema"
 )
 
-// detailedColumns are the identifying columns the detailed CSV leads with.
-var detailedColumns = []string{"Provider", "Reseller", "Customer"}
-
-// verifyDetailedFile checks a detailed CSV given on its own.
+// verifyDetailedFile checks a detailed CSV given on its own: its structure,
+// keys and counts. With no ZIP to compare it with, it keeps neither names
+// nor a customer table.
 func verifyDetailedFile(res *Result, in Input, s *sink, opts Options) {
 	n, _ := schema.ParseVOSSName(filepath.Base(in.Path))
 	if _, err := n.Time(); err != nil {
 		s.add(ruleNameTimestamp, at{subject: "bundle"}, "the timestamp %q in the name is not a real date and time (YYYY-MM-DD_HHMM)", n.Stamp)
 	}
-	verifyDetailed(res, in.Path, "", s, opts)
+	readDetailed(res, in.Path, "", s, opts, false)
 }
 
 // verifyDetailed reads the partner's detailed CSV (a plain file beside the
 // ZIP) in one pass: its CSV structure, its keys and counts, the names it
 // holds (which the anonymous CSV must not), and a compact table of its
-// customers' counts to reconcile the anonymous CSV with. member is how
-// findings name the file: "" when it is the bundle itself, its base name
-// when it is paired with a ZIP.
+// customers' counts to reconcile the anonymous CSV with (nil when the CSV
+// has no Customer PKID column to reconcile by). member is how findings
+// name the file: "" when it is the bundle itself, its base name when it is
+// paired with a ZIP.
 func verifyDetailed(res *Result, path, member string, s *sink, opts Options) (*identity, *customerTable) {
+	return readDetailed(res, path, member, s, opts, true)
+}
+
+func readDetailed(res *Result, path, member string, s *sink, opts Options, paired bool) (*identity, *customerTable) {
 	rc, err := openFile(path)
 	if err != nil {
 		s.add(ruleZipUnreadable, at{file: member}, "the detailed CSV cannot be read: %v", err)
@@ -35,10 +39,13 @@ func verifyDetailed(res *Result, path, member string, s *sink, opts Options) (*i
 	mr := newMemberReader(rc)
 	t := newTextScanner(mr, opts.CSV.MaxLineBytes)
 	c := openCSV(s, member, t, true)
-	id := newIdentity()
+	var id *identity
+	if paired {
+		id = newIdentity()
+	}
 	var table *customerTable
 	if c.header != nil {
-		table = readDetailedRows(res, c, s, id, path, member)
+		table = readDetailedRows(res, c, s, id, path, member, paired)
 	}
 	c.finish()
 	mr.finish()
@@ -48,29 +55,56 @@ func verifyDetailed(res *Result, path, member string, s *sink, opts Options) (*i
 	if mr.n == 0 && mr.err == nil {
 		s.add(ruleMemberEmpty, at{file: member}, "the detailed CSV is empty (0 bytes); re-run the export")
 	}
+	if c.failed {
+		// A table of part of the customers would report the rest as
+		// missing from the anonymous CSV.
+		table = nil
+	}
 	return id, table
 }
 
-func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, member string) *customerTable {
-	for _, col := range append(detailedColumns, colCustomerPKID) {
-		if c.column(col) < 0 {
-			s.add(ruleCSVHeader, at{file: member, line: c.headerLine, location: col}, "the detailed CSV has no %q column; it leads with Provider, Reseller, Customer and Customer PKID", col)
+// detailedNames are the identifying columns the detailed CSV leads with,
+// and what their cells are.
+var detailedNames = []struct {
+	column string
+	kind   nameKind
+}{{"Provider", kindProvider}, {"Reseller", kindReseller}, {"Customer", kindCustomer}}
+
+// readDetailedRows reads the rows: names into id (when not nil), counts
+// into the totals and, when the CSV is paired with a ZIP and has a
+// Customer PKID column, into the customer table it returns.
+func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, member string, paired bool) *customerTable {
+	for _, n := range detailedNames {
+		if c.column(n.column) < 0 {
+			s.add(ruleCSVHeader, at{file: member, line: c.headerLine, location: n.column}, "the detailed CSV has no %q column; it leads with Provider, Reseller, Customer and Customer PKID", n.column)
 		}
 	}
+	if c.column(colCustomerPKID) < 0 {
+		s.add(ruleCSVHeader, at{file: member, line: c.headerLine, location: colCustomerPKID}, "the detailed CSV has no %q column; it leads with Provider, Reseller, Customer and Customer PKID, and is reconciled with the anonymous CSV by it", colCustomerPKID)
+	}
 	pk := c.column(colCustomerPKID)
-	var nameCols []int
-	for _, col := range detailedColumns {
-		if i := c.column(col); i >= 0 {
-			nameCols = append(nameCols, i)
+	type nameColumn struct {
+		index int
+		kind  nameKind
+	}
+	var nameCols []nameColumn
+	for _, n := range detailedNames {
+		if i := c.column(n.column); i >= 0 {
+			nameCols = append(nameCols, nameColumn{i, n.kind})
 		}
 	}
 	counts := countColumns(c.header)
 	totals := newCSVTotals(c.header, counts)
-	table := newCustomerTable(path, member, totals.columns)
+	var table *customerTable
+	if pk >= 0 && paired {
+		table = newCustomerTable(path, member, totals.columns)
+	}
 	ids := newIDSet()
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
-		for _, i := range nameCols {
-			id.add(rec[i], strings.ToLower(c.header[i])+" name")
+		if id != nil {
+			for _, nc := range nameCols {
+				id.add(rec[nc.index], nc.kind)
+			}
 		}
 		values := parseCounts(s, c, rec, line, counts)
 		totals.add(counts, values)
@@ -86,9 +120,13 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 			s.add(ruleAnonCustomerKey, at{file: member, line: line, location: colCustomerPKID}, "the Customer PKID on line %d of the detailed CSV repeats line %d", line, first)
 			continue
 		}
-		table.add(key, line, values)
+		if table != nil {
+			table.add(key, line, values)
+		}
 	}
-	table.seal()
+	if table != nil {
+		table.seal()
+	}
 	if res.Totals == nil {
 		res.Totals = &finding.Totals{Columns: totals.columns}
 	}

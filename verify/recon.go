@@ -55,9 +55,9 @@ func (t *customerTable) find(pkid string) int {
 	return -1
 }
 
-// values decodes the counts of row i.
-func (t *customerTable) values(i int) []int64 {
-	out := make([]int64, len(t.columns))
+// values decodes the counts of row i into out (reused between rows).
+func (t *customerTable) values(i int, out []int64) []int64 {
+	out = append(out[:0], make([]int64, len(t.columns))...)
 	b := t.data[t.rows[i].off:]
 	for k := range out {
 		v, n := binary.Varint(b)
@@ -71,18 +71,24 @@ func (t *customerTable) values(i int) []int64 {
 const maxListed = 20
 
 // reconRun reconciles the anonymous CSV with the detailed one row by row as
-// the anonymous CSV streams by.
+// the anonymous CSV streams by. Its messages quote PKIDs through the sink
+// (redacted by default, like every cell value) beside their line numbers,
+// which locate the rows either way.
 type reconRun struct {
-	v        *vossBundle
-	c        *csvFile
-	columns  []string // anonymous count columns
-	toDet    []int    // anonymous count column -> detailed column, or -1
-	missing  []string // PKIDs in the anonymous CSV only (first maxListed)
-	nMissing int
+	v            *vossBundle
+	c            *csvFile
+	columns      []string // anonymous count columns
+	toDet        []int    // anonymous count column -> detailed column, or -1
+	missing      []string // PKIDs in the anonymous CSV only (first maxListed)
+	missingLines []int    // and their lines
+	nMissing     int
+	det          []int64 // scratch: the detailed row's counts
 }
 
 // startRecon compares the count columns and prepares the row comparison;
-// it returns nil when there is no detailed CSV to reconcile with.
+// it returns nil when there is no detailed CSV to reconcile with. The
+// anonymous CSV must have its Customer PKID column (anon.customer-key says
+// when it has not).
 func (v *vossBundle) startRecon(c *csvFile, counts []int) *reconRun {
 	t := v.detailed
 	if t == nil {
@@ -137,56 +143,71 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 		r.nMissing++
 		if len(r.missing) < maxListed {
 			r.missing = append(r.missing, pkid)
+			r.missingLines = append(r.missingLines, line)
 		}
 		return
 	}
 	t.matched[i] = true
-	det := t.values(i)
+	r.det = t.values(i, r.det)
 	for k, j := range r.toDet {
-		if j < 0 || values[k] == invalidCount || det[j] == invalidCount || values[k] == det[j] {
+		if j < 0 || values[k] == invalidCount || r.det[j] == invalidCount || values[k] == r.det[j] {
 			continue
 		}
 		r.v.s.add(ruleReconCountMismatch, at{file: r.c.member, line: line, location: r.columns[k], subject: pkid},
-			"Customer PKID %s: %q is %d in the anonymous CSV but %d in the detailed CSV (line %d); re-run the export so both come from one audit",
-			pkid, r.columns[k], values[k], det[j], t.rows[i].line)
+			"Customer PKID %s (line %d here, line %d of the detailed CSV): %q is %d in the anonymous CSV but %d in the detailed CSV; re-run the export so both come from one audit",
+			r.v.s.value(pkid), line, t.rows[i].line, r.columns[k], values[k], r.det[j])
 	}
 }
 
-// finish reports the customers found in only one of the two CSVs.
+// finish reports the customers found in only one of the two CSVs. When the
+// anonymous CSV could not be read to its end, the detailed customers past
+// that point are not reported missing: csv.syntax or a zip rule already
+// says why the rest was not read.
 func (r *reconRun) finish() {
 	t := r.v.detailed
 	if r.nMissing > 0 {
 		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "anonymous-only"},
-			"%d Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: %s", r.nMissing, listPKIDs(r.missing, r.nMissing))
+			"%d Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: %s; send the detailed and anonymous CSV of one export",
+			r.nMissing, r.listPKIDs(r.missing, r.missingLines, r.nMissing, "line"))
 	}
+	if r.c.failed {
+		return
+	}
+	// The rows are in hash order, which changes between runs: list the
+	// first lines of the file, so the report does not.
 	var lines []int
-	n := 0
 	for i, ok := range t.matched {
 		if !ok {
-			n++
-			if len(lines) < maxListed {
-				lines = append(lines, int(t.rows[i].line))
-			}
+			lines = append(lines, int(t.rows[i].line))
 		}
 	}
-	if n > 0 {
+	if n := len(lines); n > 0 {
+		sort.Ints(lines)
+		lines = lines[:min(n, maxListed)]
 		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "detailed-only"},
-			"%d Customer PKID(s) of the detailed CSV are missing from the anonymous CSV: %s", n, listPKIDs(t.pkidsAt(lines), n))
+			"%d Customer PKID(s) of the detailed CSV are missing from the anonymous CSV: %s; re-run the export, which writes every customer to both",
+			n, r.listPKIDs(t.pkidsAt(lines), lines, n, "detailed CSV line"))
 	}
 }
 
-func listPKIDs(ids []string, total int) string {
-	s := strings.Join(ids, ", ")
+// listPKIDs lists PKIDs (quoted through the sink) with their lines, and
+// how many more there are than listed.
+func (r *reconRun) listPKIDs(ids []string, lines []int, total int, where string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("%s (%s %d)", r.v.s.value(id), where, lines[i])
+	}
+	s := strings.Join(parts, ", ")
 	if total > len(ids) {
 		s += fmt.Sprintf(" and %d more", total-len(ids))
 	}
 	return s
 }
 
-// pkidsAt reads the detailed CSV again for the PKIDs on the given lines:
-// the table keeps hashes, and the strings are needed only for a report, so
-// a second read of the partner's local file (never of a ZIP member) is
-// cheaper than holding every PKID.
+// pkidsAt reads the detailed CSV again for the PKIDs on the given lines
+// (ascending): the table keeps hashes, and the strings are needed only for
+// a report, so a second read of the partner's local file (never of a ZIP
+// member) is cheaper than holding every PKID.
 func (t *customerTable) pkidsAt(lines []int) []string {
 	want := map[int]bool{}
 	for _, l := range lines {
@@ -194,14 +215,13 @@ func (t *customerTable) pkidsAt(lines []int) []string {
 	}
 	f, err := os.Open(t.path)
 	if err != nil {
-		return []string{fmt.Sprintf("(lines %v of the detailed CSV)", lines)}
+		return make([]string, len(lines)) // the lines still say where
 	}
 	defer f.Close()
 	scratch := newSink("", false)
 	c := openCSV(scratch, t.member, newTextScanner(f, 0), true)
 	c.spreadsheet = false
 	pk := c.column(colCustomerPKID)
-	sort.Ints(lines)
 	byLine := map[int]string{}
 	for rec, line, ok := c.next(); ok && pk >= 0; rec, line, ok = c.next() {
 		if want[line] {

@@ -1,0 +1,342 @@
+package verify
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/licaudit/licaudit/finding"
+)
+
+// testIdentity knows the names of a small detailed CSV and of the bundle
+// vlf_CS-P_VOSS-UN-1_license_....zip, split by its metadata.
+func testIdentity() *identity {
+	id := newIdentity()
+	for _, n := range []struct {
+		name string
+		kind nameKind
+	}{
+		{"CS-P", kindProvider},
+		{"CS-NB", kindReseller}, {"Channel_East", kindReseller},
+		{"Acme Corp", kindCustomer}, {"Labs", kindCustomer}, {"HP", kindCustomer},
+		{"Cafe", kindCustomer}, {"Müller Straße GmbH", kindCustomer},
+		{"Total", kindCustomer}, {"2024", kindCustomer}, {"X", kindCustomer},
+		{"Globex", kindCustomer}, {"Initech", kindCustomer},
+	} {
+		id.add(n.name, n.kind)
+	}
+	id.addBundleNames("CS-P_VOSS-UN-1")
+	id.useBundleMetadata("CS-P_VOSS-UN-1", "CS-P", "VOSS-UN-1")
+	return id
+}
+
+func TestInspectKnownNames(t *testing.T) {
+	cases := []struct {
+		cell  string
+		kinds nameKind // 0: nothing found
+		exact bool
+		name  string
+	}{
+		// Whole cells, whatever the case and spacing.
+		{"Acme Corp", kindCustomer, true, "acme corp"},
+		{"  ACME   corp ", kindCustomer, true, "acme corp"},
+		{"MÜLLER STRASSE GMBH", kindCustomer, true, "müller strasse gmbh"},
+		{"HP", kindCustomer, true, "hp"},
+		{"Cafe", kindCustomer, true, "cafe"},
+		{"VOSS-UN-1", kindBundleHost, true, "voss-un-1"},
+		{"CS-P_VOSS-UN-1", kindBundleStem, true, "cs-p_voss-un-1"},
+		{"cs-p", kindProvider | kindBundleProvider, true, "cs-p"},
+		// Inside longer values, at word boundaries.
+		{"Managed by CS-NB since 2019", kindReseller, false, "cs-nb"},
+		{"via channel_east", kindReseller, false, "channel_east"},
+		{"x-labs-7", kindCustomer, false, "labs"},
+		{"Acme Corp.", kindCustomer, false, "acme corp"},
+		{"Acme Corp/Europe", kindCustomer, false, "acme corp"}, // two components, one known: a name, not a path
+		{"exported on VOSS-UN-1", kindBundleHost, false, "voss-un-1"},
+		// Not at a word boundary, too short, or not a name.
+		{"acme corporation", 0, false, ""},
+		{"5c9b3e2f0a1b2c3d4e5f6a7b", 0, false, ""},
+		{"labs4a8f9c", 0, false, ""},
+		{"0a1blabs", 0, false, ""},
+		{"HP Inc", 0, false, ""},         // two letters match whole cells only
+		{"3f2a-cafe-11d2", 0, false, ""}, // hex names never inside a value
+		{"Total", 0, false, ""},          // a placeholder, not a name
+		{"2024", 0, false, ""},           // no letter
+		{"x", 0, false, ""},              // too short
+		{"CS-PX", 0, false, ""},          // another token
+		{"Initechnology", 0, false, ""},  // a longer word
+		{"Globex-Initech", kindCustomer, false, "globex"},
+		{"", 0, false, ""},
+	}
+	id := testIdentity()
+	for _, c := range cases {
+		r := id.inspect(c.cell)
+		if r.hierarchy != notHierarchy {
+			t.Errorf("%q taken for a hierarchy path (%d)", c.cell, r.hierarchy)
+			continue
+		}
+		if r.kinds != c.kinds || r.exact != c.exact || r.name != c.name {
+			t.Errorf("inspect(%q) = kinds %q exact %v name %q; want %q %v %q", c.cell, r.kinds, r.exact, r.name, c.kinds, c.exact, c.name)
+		}
+	}
+}
+
+func TestInspectHierarchyPaths(t *testing.T) {
+	cases := []struct {
+		cell string
+		how  hierarchyHow
+	}{
+		{"sys.hcs.CS-P.CS-NB.Acme Corp", hierarchyRoot},
+		{"SYS/HCS/Unknown Provider", hierarchyRoot},
+		{"path: sys.hcs", hierarchyRoot},
+		{"CS-P.CS-NB.Acme Corp", hierarchyKnown},
+		{"CS-NB/Acme Corp", hierarchyKnown},
+		{"Channel_East / Globex", hierarchyKnown},
+		{"Unknown Reseller.Somebody.Acme Corp", hierarchyKnown}, // three components, one known
+		{"Head Office.Sales.EMEA", hierarchyShape},
+		{"North Region/Partner One/Customer Nine", hierarchyShape},
+		{"CS-Q.CS-NQ.Zenith", hierarchyShape},
+	}
+	id := testIdentity()
+	for _, c := range cases {
+		if r := id.inspect(c.cell); r.hierarchy != c.how {
+			t.Errorf("inspect(%q).hierarchy = %d, want %d (%+v)", c.cell, r.hierarchy, c.how, r)
+		}
+	}
+	r := id.inspect("CS-P.CS-NB.Acme Corp")
+	if r.kinds != kindCustomer || r.name != "acme corp" {
+		t.Errorf("the path's finding names %q (%s), want the customer component", r.name, r.kinds)
+	}
+}
+
+// TestOrdinaryValuesAreNotHierarchyPaths lists values an export may hold
+// that are dotted or slashed but name no one: none may fire.
+func TestOrdinaryValuesAreNotHierarchyPaths(t *testing.T) {
+	id := testIdentity()
+	for _, cell := range []string{
+		"21.4.0-1634567", "3.14159", "1.2.3", "v5.2.0", "5.2.0-rc1", "10.0.0.1", "2026/11/01", "2026.11.01",
+		"5c9b3e2f.a1b2c3d4.e5f6a7b8", "5C9B3E2F.A1B2C3D4.E5F6A7B8", "cust-01.voss.example.com", "VOSS-01.corp.local",
+		"Mail.Example.com", "license.audit.version", "N/A", "U.S.A.", "e.g.", "i.e. none",
+		"Counts include trials. Updated monthly. See docs", "/var/log/voss.log", "C:/Program Files/VOSS",
+		"https://example.com/a/b", "Yes/No", "Phones/User", "12.5%", "1,234.56", "PKID.5C9B3E2F.A1B2",
+		"urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66", "a.b.c", "ab.cd.ef",
+	} {
+		if r := id.inspect(cell); r.hierarchy != notHierarchy || r.kinds != 0 {
+			t.Errorf("ordinary value %q fired: %+v", cell, r)
+		}
+	}
+}
+
+// TestBundleNameSplit checks that the bundle name's provider and host are
+// looked for apart only when the CSV's metadata says where they split.
+func TestBundleNameSplit(t *testing.T) {
+	const stem = "Big_Telco_voss_prod_2"
+	cases := []struct {
+		name           string
+		provider, host string
+		find           map[string]nameKind
+	}{
+		{"both", "Big_Telco", "voss_prod_2", map[string]nameKind{"voss_prod_2": kindBundleHost, "Big_Telco": kindBundleProvider, "Big": 0, "prod_2": 0}},
+		{"host only", "", "voss_prod_2", map[string]nameKind{"voss_prod_2": kindBundleHost, "Big_Telco": kindBundleProvider}},
+		{"provider only", "Big_Telco", "", map[string]nameKind{"voss_prod_2": kindBundleHost, "Big_Telco": kindBundleProvider}},
+		{"disagreeing", "Other", "elsewhere", map[string]nameKind{"voss_prod_2": 0, "Big_Telco": 0, stem: kindBundleStem}},
+		{"none", "", "", map[string]nameKind{"voss_prod_2": 0, "Big_Telco": 0, stem: kindBundleStem}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			id := newIdentity()
+			id.addBundleNames(stem)
+			if c.provider != "" || c.host != "" {
+				id.useBundleMetadata(stem, c.provider, c.host)
+			}
+			for cell, want := range c.find {
+				if got := id.inspect(cell).kinds; got != want {
+					t.Errorf("%q: kinds %q, want %q", cell, got, want)
+				}
+			}
+		})
+	}
+	// Once split, a CSV without a usable split keeps it.
+	id := newIdentity()
+	id.addBundleNames(stem)
+	id.useBundleMetadata(stem, "Big_Telco", "voss_prod_2")
+	id.useBundleMetadata(stem, "", "another")
+	if id.inspect("voss_prod_2").kinds != kindBundleHost {
+		t.Errorf("a later CSV's metadata undid the split")
+	}
+}
+
+func TestNameKindString(t *testing.T) {
+	if got := (kindCustomer | kindBundleHost).String(); got != "a customer name of the detailed CSV and the host in the bundle's name" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestCheckCellsRedacts runs the cell checks on rows that leak, with and
+// without --show-values, and looks for the names in the messages.
+func TestCheckCellsRedacts(t *testing.T) {
+	rows := [][]string{
+		{"Acme Corp", "1"},
+		{"Managed by Channel_East now", "2"},
+		{"sys.hcs.CS-P.Channel_East.Müller Straße GmbH", "3"},
+		{"CS-NB/Acme Corp", "4"},
+		{"billing@acme-corp.example", "5"},
+	}
+	secrets := []string{"Acme Corp", "Channel_East", "Müller Straße", "billing@acme-corp.example", "acme corp", "channel_east"}
+	for _, show := range []bool{false, true} {
+		s := newSink("b.zip", show)
+		v := &vossBundle{s: s, identity: testIdentity()}
+		c := &csvFile{member: "m.csv", header: []string{"Note", "Count"}}
+		for i, row := range rows {
+			v.checkCells(c, row, i+2, -1)
+		}
+		fs := s.finish()
+		rules := map[string]int{}
+		var all strings.Builder
+		for _, f := range fs {
+			rules[f.Rule]++
+			all.WriteString(f.Message + "\n")
+		}
+		if rules["anon.known-identifier"] != 2 || rules["anon.hierarchy-path"] != 2 || rules["anon.personal-data"] != 1 {
+			t.Fatalf("show=%v: findings %v:\n%s", show, rules, all.String())
+		}
+		for _, secret := range secrets {
+			if in := strings.Contains(all.String(), secret); in != show && !(show && strings.ToLower(secret) == secret) {
+				t.Errorf("show=%v: %q in the messages = %v:\n%s", show, secret, in, all.String())
+			}
+		}
+	}
+}
+
+// TestInspectLongCells runs cells of a megabyte, as a hostile CSV may hold,
+// through the checks whose work grows with the cell: many components, many
+// matches, many near-roots. They must stay linear (a quadratic regression
+// shows as a test that takes minutes).
+func TestInspectLongCells(t *testing.T) {
+	id := newIdentity()
+	id.add("ab", kindCustomer)
+	id.add("ab.ab", kindReseller)
+	id.addBundleNames("P_H")
+	for _, c := range []struct {
+		cell string
+		how  hierarchyHow
+	}{
+		{strings.Repeat("Ab.", 350_000) + "Ab", hierarchyKnown},
+		{strings.Repeat("sys.", 250_000), notHierarchy},
+		{strings.Repeat("Ab Cd/", 170_000) + "Gh", hierarchyShape},
+	} {
+		if r := id.inspect(c.cell); r.hierarchy != c.how {
+			t.Errorf("%q…: hierarchy %d, want %d", c.cell[:12], r.hierarchy, c.how)
+		}
+	}
+}
+
+// reconFixture writes a detailed CSV of n customers pk1..pkn (counts A=i,
+// B=2i, C=3i; the header names C with spaces around it) and reads it as a
+// paired detailed CSV is read.
+func reconFixture(t *testing.T, n int) *vossBundle {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("#hostname=H\nProvider,Reseller,Customer,Customer PKID,A,B, C \n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "P,R,Customer %d,pk%d,%d,%d,%d\n", i, i, i, 2*i, 3*i)
+	}
+	path := filepath.Join(t.TempDir(), "vlf_P_H_detailed_2026-11-01_0300.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newSink("b.zip", false)
+	v := &vossBundle{s: s, res: &Result{}}
+	v.identity, v.detailed = verifyDetailed(v.res, path, filepath.Base(path), s, DefaultOptions())
+	if v.detailed == nil || len(s.findings) > 0 {
+		t.Fatalf("fixture: %+v", s.findings)
+	}
+	return v
+}
+
+// reconcile runs the anonymous side of a reconciliation: header, then rows
+// of PKID and counts in the header's order of count columns.
+func reconcile(v *vossBundle, header []string, rows map[string][]int64, order []string, failed bool) []finding.Finding {
+	c := &csvFile{member: "anon.csv", header: header, headerLine: 3, failed: failed}
+	r := v.startRecon(c, countColumns(header))
+	for i, pk := range order {
+		r.row(pk, 4+i, rows[pk])
+	}
+	r.finish()
+	return v.s.finish()
+}
+
+func TestReconcile(t *testing.T) {
+	header := []string{"C", "Customer PKID", "A", "B"} // another order, C trimmed
+	agree := func(n int) (map[string][]int64, []string) {
+		rows, order := map[string][]int64{}, []string(nil)
+		for i := 1; i <= n; i++ {
+			pk := fmt.Sprintf("pk%d", i)
+			rows[pk] = []int64{int64(3 * i), int64(i), int64(2 * i)}
+			order = append(order, pk)
+		}
+		return rows, order
+	}
+	t.Run("agree", func(t *testing.T) {
+		rows, order := agree(3)
+		if fs := reconcile(reconFixture(t, 3), header, rows, order, false); len(fs) != 0 {
+			t.Errorf("findings %+v", fs)
+		}
+	})
+	t.Run("count", func(t *testing.T) {
+		rows, order := agree(3)
+		rows["pk2"][2] = 9
+		for _, show := range []bool{false, true} {
+			v := reconFixture(t, 3)
+			v.s.showValues = show
+			fs := reconcile(v, header, rows, order, false)
+			pk := map[bool]string{false: `"pk*"`, true: `"pk2"`}[show]
+			if len(fs) != 1 || fs[0].Rule != "recon.count-mismatch" || fs[0].Location != "B" || fs[0].Line != 5 ||
+				!strings.Contains(fs[0].Message, `"B" is 9 in the anonymous CSV but 4 in the detailed CSV`) ||
+				!strings.Contains(fs[0].Message, "Customer PKID "+pk+" (line 5 here, line 4 of the detailed CSV)") {
+				t.Errorf("show=%v: findings %+v", show, fs)
+			}
+		}
+	})
+	t.Run("customer set", func(t *testing.T) {
+		rows, order := agree(1)
+		for i := 1; i <= 25; i++ {
+			pk := fmt.Sprintf("x%d", i)
+			rows[pk] = []int64{0, 0, 0}
+			order = append(order, pk)
+		}
+		fs := reconcile(reconFixture(t, 25), header, rows, order, false)
+		if len(fs) != 2 {
+			t.Fatalf("findings %+v", fs)
+		}
+		for _, f := range fs {
+			switch f.Subject {
+			case "anonymous-only":
+				if !strings.HasPrefix(f.Message, "25 Customer PKID(s)") || !strings.Contains(f.Message, `"x1" (line 5)`) || !strings.Contains(f.Message, "and 5 more") {
+					t.Errorf("anonymous-only: %s", f.Message)
+				}
+			case "detailed-only":
+				// The first lines of the file are listed: pk2 is on line 4.
+				if !strings.HasPrefix(f.Message, "24 Customer PKID(s)") || !strings.Contains(f.Message, `: "pk*" (detailed CSV line 4), "pk*" (detailed CSV line 5)`) || !strings.Contains(f.Message, "and 4 more") {
+					t.Errorf("detailed-only: %s", f.Message)
+				}
+			default:
+				t.Errorf("unexpected %+v", f)
+			}
+		}
+	})
+	t.Run("unread rest", func(t *testing.T) {
+		rows, order := agree(1)
+		if fs := reconcile(reconFixture(t, 3), header, rows, order, true); len(fs) != 0 {
+			t.Errorf("customers past a read error reported missing: %+v", fs)
+		}
+	})
+	t.Run("columns", func(t *testing.T) {
+		fs := reconcile(reconFixture(t, 1), []string{"Customer PKID", "A", "D"}, map[string][]int64{"pk1": {1, 7}}, []string{"pk1"}, false)
+		if len(fs) != 1 || fs[0].Rule != "recon.columns" || !strings.Contains(fs[0].Message, `only in the anonymous CSV ["D"]; only in the detailed CSV ["B" "C"]`) {
+			t.Errorf("findings %+v", fs)
+		}
+	})
+}

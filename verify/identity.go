@@ -1,0 +1,480 @@
+package verify
+
+import (
+	"bytes"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// nameKind says what a known name is; one name can be several at once.
+type nameKind uint8
+
+const (
+	kindProvider       nameKind = 1 << iota // a Provider cell of the detailed CSV
+	kindReseller                            // a Reseller cell of the detailed CSV
+	kindCustomer                            // a Customer cell of the detailed CSV
+	kindBundleProvider                      // the provider in the bundle's name
+	kindBundleHost                          // the host in the bundle's name
+	kindBundleStem                          // <provider>_<host> of the bundle's name
+)
+
+var kindNames = []struct {
+	kind nameKind
+	what string
+}{
+	{kindCustomer, "a customer name of the detailed CSV"},
+	{kindReseller, "a reseller name of the detailed CSV"},
+	{kindProvider, "a provider name of the detailed CSV"},
+	{kindBundleProvider, "the provider in the bundle's name"},
+	{kindBundleHost, "the host in the bundle's name"},
+	{kindBundleStem, "the provider and host of the bundle's name"},
+}
+
+// String describes the kinds for a message: "a customer name of the
+// detailed CSV and the host in the bundle's name".
+func (k nameKind) String() string {
+	var parts []string
+	for _, kn := range kindNames {
+		if k&kn.kind != 0 {
+			parts = append(parts, kn.what)
+		}
+	}
+	if len(parts) == 0 {
+		return "a known name"
+	}
+	return strings.Join(parts, " and ")
+}
+
+// Which names are looked for, and how. Lengths count runes of the folded
+// name (see foldName).
+const (
+	// minNameRunes: shorter names ("A", "X") are not looked for at all.
+	minNameRunes = 2
+	// minSubstringRunes: shorter names ("HP", "3M") match only a whole cell
+	// or a whole component of a hierarchy path, never inside a longer
+	// value, where two letters occur by chance.
+	minSubstringRunes = 3
+	// maxNameBytes: longer names are not looked for; no real hierarchy
+	// name is that long, and the bound keeps the automaton's depth small.
+	maxNameBytes = 512
+)
+
+// placeholderNames are values people and exporters write for "no value";
+// a Customer cell holding one of them names nobody, and looking for it
+// would flag every cell that says the same.
+var placeholderNames = map[string]bool{
+	"n/a": true, "na": true, "none": true, "null": true, "nil": true, "unknown": true,
+	"default": true, "total": true, "test": true, "yes": true, "no": true,
+	"true": true, "false": true, "other": true, "-": true,
+}
+
+// classifyName says whether a folded name is looked for, and whether only
+// as a whole cell. Names without a letter ("2024", "42") are never looked
+// for: they cannot be told from counts and dates. Names of hex digits and
+// hyphens only ("Cafe", "Bead", "dead-beef") match whole cells only: as a
+// part of a longer value they would fire inside hexadecimal PKIDs and
+// UUIDs.
+func classifyName(folded []byte) (use, exact bool) {
+	if len(folded) > maxNameBytes || placeholderNames[string(folded)] {
+		return false, false
+	}
+	runes, letter, hex := 0, false, true
+	for _, r := range string(folded) {
+		runes++
+		if unicode.IsLetter(r) {
+			letter = true
+		}
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
+			hex = false
+		}
+	}
+	if !letter || runes < minNameRunes {
+		return false, false
+	}
+	return true, runes < minSubstringRunes || hex
+}
+
+// nameList collects folded names compactly (one arena of bytes and 12
+// bytes an entry) until they are built into a nameMatcher.
+type nameList struct {
+	arena []byte
+	ents  []nameEnt
+	// seen dedupes provider and reseller names, which repeat on every row;
+	// customer names are mostly distinct and are deduped when built.
+	seen map[string]int
+	buf  []byte
+}
+
+type nameEnt struct {
+	off, n uint32
+	kinds  nameKind
+	exact  bool
+}
+
+func (l *nameList) add(name string, kind nameKind) {
+	l.buf = foldName(l.buf[:0], name)
+	use, exact := classifyName(l.buf)
+	if !use || len(l.arena)+len(l.buf) > math.MaxUint32 {
+		return
+	}
+	if kind&kindCustomer == 0 {
+		if i, dup := l.seen[string(l.buf)]; dup {
+			l.ents[i].kinds |= kind
+			return
+		}
+		if l.seen == nil {
+			l.seen = map[string]int{}
+		}
+		l.seen[string(l.buf)] = len(l.ents)
+	}
+	l.ents = append(l.ents, nameEnt{off: uint32(len(l.arena)), n: uint32(len(l.buf)), kinds: kind, exact: exact})
+	l.arena = append(l.arena, l.buf...)
+}
+
+func (l *nameList) key(e nameEnt) []byte { return l.arena[e.off : e.off+e.n] }
+
+// build sorts and dedupes the names and builds their matcher (nil for no
+// names).
+func (l *nameList) build() *nameMatcher {
+	if len(l.ents) == 0 {
+		return nil
+	}
+	slices.SortFunc(l.ents, func(a, b nameEnt) int { return bytes.Compare(l.key(a), l.key(b)) })
+	ents := l.ents[:1]
+	for _, e := range l.ents[1:] {
+		if last := &ents[len(ents)-1]; bytes.Equal(l.key(e), l.key(*last)) {
+			last.kinds |= e.kinds
+			continue
+		}
+		ents = append(ents, e)
+	}
+	return buildMatcher(len(ents),
+		func(i int) []byte { return l.key(ents[i]) },
+		func(i int) nameInfo { return nameInfo{kinds: ents[i].kinds, exact: ents[i].exact} })
+}
+
+// identity is what identifies customers in one bundle: the Provider,
+// Reseller and Customer names of the detailed CSV and the provider and
+// host of the bundle's name, each looked for in every data cell of the
+// anonymous CSVs by a multi-pattern matcher.
+type identity struct {
+	names    nameList     // the detailed CSV's names until the first cell
+	detailed *nameMatcher // built from names at the first cell
+	sealed   bool
+
+	bundle    *nameMatcher // the bundle name's provider and host
+	bundleKey string       // what bundle was built from
+	split     bool         // provider and host are known apart
+
+	buf   []byte // the folded cell
+	comps []span // its path components
+}
+
+func newIdentity() *identity { return &identity{} }
+
+// add records a name of the detailed CSV.
+func (id *identity) add(name string, kind nameKind) {
+	if !id.sealed {
+		id.names.add(name, kind)
+	}
+}
+
+// seal builds the detailed CSV's matcher and drops the collected names.
+func (id *identity) seal() {
+	if !id.sealed {
+		id.detailed = id.names.build()
+		id.names = nameList{}
+		id.sealed = true
+	}
+}
+
+// addBundleNames looks for the bundle name's <provider>_<host> as a whole
+// until a CSV's metadata tells how to split it (useBundleMetadata).
+func (id *identity) addBundleNames(stem string) { id.useBundleMetadata(stem, "", "") }
+
+// useBundleMetadata splits the bundle name's stem into provider and host.
+// "<provider>_<host>" is ambiguous when either holds an underscore, so the
+// anonymous CSV's "#Provider Name=" and "#hostname=" lines decide; without
+// them only the whole stem is looked for, since a guessed split would look
+// for names ("Big", "prod_2") nobody chose.
+func (id *identity) useBundleMetadata(stem, provider, host string) {
+	switch {
+	case provider != "" && host != "" && provider+"_"+host == stem:
+	case host != "" && strings.HasSuffix(stem, "_"+host) && len(stem) > len(host)+1:
+		provider = strings.TrimSuffix(stem, "_"+host)
+	case provider != "" && strings.HasPrefix(stem, provider+"_") && len(stem) > len(provider)+1:
+		host = strings.TrimPrefix(stem, provider+"_")
+	default:
+		if id.split {
+			return // another CSV's metadata split it already
+		}
+		provider, host = "", ""
+	}
+	id.split = provider != ""
+	key := stem + "\x00" + provider + "\x00" + host
+	if key == id.bundleKey {
+		return
+	}
+	var l nameList
+	if stem != "" {
+		l.add(stem, kindBundleStem)
+	}
+	if provider != "" {
+		l.add(provider, kindBundleProvider)
+		l.add(host, kindBundleHost)
+	}
+	id.bundle, id.bundleKey = l.build(), key
+}
+
+// hierarchyHow says why a cell is taken for a friendly hierarchy path.
+type hierarchyHow uint8
+
+const (
+	notHierarchy   hierarchyHow = iota
+	hierarchyRoot               // it holds the root "sys.hcs"
+	hierarchyKnown              // a component of a dotted or slashed chain is a known name
+	hierarchyShape              // a chain of three or more name-like components
+)
+
+// cellReport is what inspect found in one cell.
+type cellReport struct {
+	hierarchy hierarchyHow
+	// parts is the number of components of a hierarchyShape path.
+	parts int
+	// kinds and name are the known name found (folded), exact whether it
+	// is the whole cell; for hierarchyKnown, the known component.
+	kinds nameKind
+	name  string
+	exact bool
+}
+
+// span is a part [a, b) of a folded cell.
+type span struct{ a, b int }
+
+// inspect looks for customer identity in one cell: a hierarchy path, or a
+// known name as the whole cell, a component of a path or a part of a
+// longer value at word boundaries.
+func (id *identity) inspect(cell string) cellReport {
+	var r cellReport
+	if !mayHoldName(cell) {
+		return r // counts: no name has no letter
+	}
+	id.seal()
+	id.buf = foldName(id.buf[:0], cell)
+	text := id.buf
+	if hasHierarchyRoot(text) {
+		r.hierarchy = hierarchyRoot
+		return r
+	}
+	id.comps = pathComponents(id.comps[:0], text)
+	var known uint64 // components that are known names (the first 64)
+	var comp cellReport
+	found := func(a, b int, in nameInfo) bool {
+		whole := a == 0 && b == len(text)
+		if k := componentAt(id.comps, a, b); k >= 0 {
+			// The message names one component: a customer's if any.
+			if known == 0 || in.kinds&kindCustomer != 0 && comp.kinds&kindCustomer == 0 {
+				comp = cellReport{kinds: in.kinds, name: string(text[a:b])}
+			}
+			known |= 1 << min(k, 63)
+		}
+		switch {
+		case in.exact && !whole:
+		case r.kinds == 0 || whole && !r.exact:
+			r.kinds, r.name, r.exact = in.kinds, string(text[a:b]), whole
+		case r.name == string(text[a:b]):
+			r.kinds |= in.kinds
+		}
+		return true
+	}
+	id.detailed.scan(text, found)
+	id.bundle.scan(text, found)
+	if n := bits.OnesCount64(known); n > 0 && (n >= 2 || len(id.comps) >= 3) && !domainLike(cell) {
+		comp.hierarchy = hierarchyKnown
+		return comp
+	}
+	if r.kinds != 0 {
+		return r
+	}
+	if n := pathShape(cell); n > 0 {
+		return cellReport{hierarchy: hierarchyShape, parts: n}
+	}
+	return cellReport{}
+}
+
+// mayHoldName says whether a cell has a letter (or a non-ASCII byte, which
+// may be one): every name looked for has one, so cells of digits and
+// punctuation (the counts) are skipped without folding.
+func mayHoldName(cell string) bool {
+	for i := 0; i < len(cell); i++ {
+		c := cell[i] | 0x20
+		if c >= 'a' && c <= 'z' || cell[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHierarchyRoot says whether folded text holds the root of VOSS's
+// friendly hierarchy paths, "sys.hcs" (or "sys/hcs"), as a word of its own:
+// at the start or after a separator, and followed by the end or a
+// separator.
+func hasHierarchyRoot(text []byte) bool {
+	for from := 0; ; {
+		i := bytes.Index(text[from:], []byte("sys"))
+		if i < 0 {
+			return false
+		}
+		i += from
+		rest := text[i+3:]
+		if atBoundary(text, i) && len(rest) >= 4 && (rest[0] == '.' || rest[0] == '/') && string(rest[1:4]) == "hcs" &&
+			(len(rest) == 4 || rest[4] == '.' || rest[4] == '/') {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// pathSeparator is the separator of a dotted or slashed chain: '/' when
+// the text has one (slashes bind looser: "Acme Inc./Paris"), else '.', else
+// 0.
+func pathSeparator(text string) byte {
+	switch {
+	case strings.IndexByte(text, '/') >= 0:
+		return '/'
+	case strings.IndexByte(text, '.') >= 0:
+		return '.'
+	}
+	return 0
+}
+
+// pathComponents appends the spans of the components of a dotted or
+// slashed chain in folded text, without surrounding spaces; it appends
+// none unless there are two non-empty components or more.
+func pathComponents(dst []span, text []byte) []span {
+	sep := pathSeparator(string(text))
+	if sep == 0 {
+		return dst
+	}
+	start := len(dst)
+	for a := 0; a <= len(text); {
+		b := bytes.IndexByte(text[a:], sep)
+		if b < 0 {
+			b = len(text)
+		} else {
+			b += a
+		}
+		s, e := a, b
+		for s < e && text[s] == ' ' {
+			s++
+		}
+		for e > s && text[e-1] == ' ' {
+			e--
+		}
+		if s < e {
+			dst = append(dst, span{s, e})
+		}
+		a = b + 1
+	}
+	if len(dst)-start < 2 {
+		return dst[:start]
+	}
+	return dst
+}
+
+// componentAt is the index of the component that is exactly [a, b), or
+// -1. Components are in order, and a hostile cell may have a million.
+func componentAt(comps []span, a, b int) int {
+	k, ok := slices.BinarySearchFunc(comps, a, func(c span, a int) int { return c.a - a })
+	if ok && comps[k].b == b {
+		return k
+	}
+	return -1
+}
+
+// domainLike says whether a cell is a host or domain name
+// ("voss-01.corp.example.com"): dot-separated labels of letters, digits
+// and hyphens, the last all lower-case letters. A known name in one is a
+// known identifier, not a hierarchy path.
+func domainLike(cell string) bool {
+	labels := strings.Split(strings.TrimSpace(cell), ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	if len(tld) < 2 || len(tld) > 10 {
+		return false
+	}
+	for _, r := range tld {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// pathShape says whether a cell looks like a friendly hierarchy path
+// without knowing any name, and returns its number of components (0 if
+// not): three or more components joined by one kind of separator ('.' or
+// '/') with no space beside a separator (so sentences do not count); each
+// component at least two characters with a letter, not hexadecimal, and
+// made of what names are made of (letters, digits, spaces, - _ & ' , ( )
+// +); at least one with an upper-case letter or a space, as friendly
+// names have and keys, versions and domains do not; and not a domain name.
+func pathShape(cell string) int {
+	cell = strings.TrimSpace(cell)
+	sep := pathSeparator(cell)
+	if sep == 0 || strings.IndexByte(cell, '.') >= 0 && strings.IndexByte(cell, '/') >= 0 {
+		return 0
+	}
+	parts := strings.Split(cell, string(sep))
+	if len(parts) < 3 {
+		return 0
+	}
+	friendly := false
+	for _, p := range parts {
+		if p == "" || strings.TrimSpace(p) != p {
+			return 0
+		}
+		runes, letter, hex := 0, false, true
+		for _, r := range p {
+			runes++
+			switch {
+			case unicode.IsLetter(r):
+				letter = true
+				if unicode.IsUpper(r) {
+					friendly = true
+				}
+			case unicode.IsDigit(r), strings.ContainsRune("-_&',()+", r):
+			case r == ' ':
+				friendly = true
+			default:
+				return 0
+			}
+			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F' || r == '-') {
+				hex = false
+			}
+		}
+		if runes < 2 || !letter || hex {
+			return 0
+		}
+	}
+	if !friendly || domainLike(cell) {
+		return 0
+	}
+	return len(parts)
+}
