@@ -37,7 +37,8 @@ func generateVOSSCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "voss",
 		Usage: "write a VOSS license export: the ZIP and the detailed CSV beside it",
-		Description: "Defects: " + strings.Join(generate.VOSSDefects(), ", ") + ".\n\n" +
+		Description: "Defects: " + strings.Join(generate.VOSSDefects(), ", ") + ".\n" +
+			"Variants (RULE:VARIANT): " + strings.Join(generate.VOSSDefectVariants(), ", ") + ".\n\n" +
 			"Example: licaudit generate voss --provider CS-P --host VOSS-UN-1 --customers 50 --out demo/",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "provider", Usage: "provider `NAME` (hyphens and underscores are fine)", Value: "CS-P"},
