@@ -9,10 +9,12 @@ package bundle
 
 import (
 	"archive/zip"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
@@ -99,6 +101,10 @@ func Open(path string, lim Limits) (*Archive, error) {
 // while the archive is used.
 func NewArchive(r io.ReaderAt, size int64, lim Limits) *Archive {
 	a := &Archive{lim: lim}
+	if size == 0 {
+		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Detail: "is empty (0 bytes): the transfer did not complete; send the bundle again"})
+		return a
+	}
 	if tooManyEntries(a, r, size) {
 		return a
 	}
@@ -131,7 +137,61 @@ func (a *Archive) Close() error {
 }
 
 // newInflater uses klauspost's inflate, about 1.4x the standard library's.
-func newInflater(r io.Reader) io.ReadCloser { return flate.NewReader(r) }
+// Inflaters are pooled: one holds some 50 KiB of window and tables, and an
+// intake run opens thousands of members. The compressed bytes reach it
+// through a pooled bufio.Reader, which also gives klauspost its fast path
+// (a *bufio.Reader source) and reads the file in 64 KiB requests.
+func newInflater(r io.Reader) io.ReadCloser {
+	st, _ := inflaters.Get().(*inflaterState)
+	if st == nil {
+		br := bufio.NewReaderSize(r, inflaterReadSize)
+		return &inflater{st: &inflaterState{br: br, fr: flate.NewReader(br)}}
+	}
+	st.br.Reset(r)
+	if err := st.fr.(flate.Resetter).Reset(st.br, nil); err != nil {
+		// Reset without a dictionary does not fail; a fresh
+		// inflater is the safe answer if it ever does.
+		br := bufio.NewReaderSize(r, inflaterReadSize)
+		st = &inflaterState{br: br, fr: flate.NewReader(br)}
+	}
+	return &inflater{st: st}
+}
+
+const inflaterReadSize = 64 << 10
+
+var inflaters sync.Pool // of *inflaterState
+
+// inflaterState is what a pooled inflater reuses.
+type inflaterState struct {
+	br *bufio.Reader
+	fr io.ReadCloser // a klauspost flate reader, a flate.Resetter
+}
+
+// inflater is one use of a pooled inflaterState: after Close it gives the
+// state back and fails further reads, so that a reader closed twice or
+// read after Close can never reach a state another member now uses.
+type inflater struct{ st *inflaterState }
+
+var errInflaterClosed = errors.New("read after close")
+
+func (f *inflater) Read(p []byte) (int, error) {
+	if f.st == nil {
+		return 0, errInflaterClosed
+	}
+	return f.st.fr.Read(p)
+}
+
+func (f *inflater) Close() error {
+	st := f.st
+	if st == nil {
+		return nil
+	}
+	f.st = nil
+	err := st.fr.Close()
+	st.br.Reset(nil) // drop the member's section reader
+	inflaters.Put(st)
+	return err
+}
 
 // Errors of reading an entry's content.
 var (
@@ -213,11 +273,11 @@ func (g *guardedReader) Close() error { return g.rc.Close() }
 func describeZipError(err error) string {
 	switch {
 	case errors.Is(err, zip.ErrFormat):
-		return "not a ZIP archive, or its end of central directory is missing or damaged (truncated transfer?)"
+		return "is not a ZIP archive, or its end of central directory is missing or damaged (truncated transfer?)"
 	case errors.Is(err, zip.ErrAlgorithm):
 		return "uses an unsupported compression method"
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the file ends in the middle of the central directory (truncated transfer?)"
+		return "ends in the middle of its central directory (truncated transfer?)"
 	}
 	return "cannot be read as a ZIP archive: " + err.Error()
 }

@@ -96,7 +96,7 @@ func FuzzUnsafeName(f *testing.F) {
 			t.Fatalf("%q: invalid UTF-8 accepted", name)
 		}
 		for _, r := range name {
-			if unicode.IsControl(r) || r == '\\' {
+			if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\\' {
 				t.Fatalf("%q: %U accepted", name, r)
 			}
 		}

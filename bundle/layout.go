@@ -23,7 +23,7 @@ func checkLayout(a *Archive, r io.ReaderAt, size int64) {
 	}
 	d, err := readDirectoryEnd(r, size)
 	if err != nil {
-		a.blockAll(Unreadable, "its central directory cannot be located a second time (%v); no entry was read", err)
+		a.blockAll(Unreadable, "has a central directory that cannot be located a second time (%v); no entry was read", err)
 		return
 	}
 	dirStart := d.start()
@@ -34,7 +34,7 @@ func checkLayout(a *Archive, r io.ReaderAt, size int64) {
 		if !ok || string(h.name) != e.Name {
 			// archive/zip read this very directory a moment ago; a
 			// difference means the two readings cannot be trusted.
-			a.blockAll(Unreadable, "its central directory reads differently on a second pass at entry %d; no entry was read", i+1)
+			a.blockAll(Unreadable, "has a central directory that reads differently on a second pass, at entry %d; no entry was read", i+1)
 			return
 		}
 		if sp, ok := checkEntryLayout(a, r, size, dirStart, d.base, e, h); ok {

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
@@ -139,22 +140,30 @@ func addCapped(a, b int64) int64 {
 }
 
 // tooManyEntries refuses, before archive/zip parses it, an archive with
-// more central directory records than lim.MaxEntries: parsing holds every
-// record in memory, and a hostile archive can hold millions in a few tens
-// of megabytes. It reports whether the archive was refused.
+// more central directory records than lim.MaxEntries, or a central
+// directory beyond MaxEntries times centralRecordBudget bytes: parsing holds
+// every record in memory, and a hostile archive can hold millions of
+// records, or records of kilobyte names, extra fields and comments. It
+// reports whether the archive was refused.
 func tooManyEntries(a *Archive, r io.ReaderAt, size int64) bool {
 	if a.lim.MaxEntries <= 0 {
 		return false
 	}
-	n, d, ok := countCentralRecords(r, size, a.lim.MaxEntries)
-	if !ok || n <= a.lim.MaxEntries {
+	n, dirBytes, d, ok := countCentralRecords(r, size, a.lim.MaxEntries)
+	switch {
+	case !ok:
+		return false
+	case n > a.lim.MaxEntries:
+		declared := ""
+		if d.records > uint64(a.lim.MaxEntries) {
+			declared = fmt.Sprintf(" (its end record declares %d)", d.records)
+		}
+		a.problem(LimitExceeded, nil, false, "holds more than %d entries%s, the limit (limits.zip.max_entries); no entry was read: a real export has a handful", a.lim.MaxEntries, declared)
+	case dirBytes > int64(a.lim.MaxEntries)*centralRecordBudget:
+		a.problem(LimitExceeded, nil, false, "has a central directory of more than %d bytes within its first %d entries: names, extra fields or comments of kilobytes each, where %d bytes per entry of limits.zip.max_entries are allowed; no entry was read", int64(a.lim.MaxEntries)*centralRecordBudget, n, centralRecordBudget)
+	default:
 		return false
 	}
-	declared := ""
-	if d.records > uint64(a.lim.MaxEntries) {
-		declared = fmt.Sprintf(" (its end record declares %d)", d.records)
-	}
-	a.problem(LimitExceeded, nil, false, "holds more than %d entries%s, the limit (limits.zip.max_entries); no entry was read: a real export has a handful", a.lim.MaxEntries, declared)
 	return true
 }
 
@@ -200,6 +209,10 @@ func UnsafeName(name string) string {
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return fmt.Sprintf("holds the control character %U in its name", r)
+		}
+		if unicode.Is(unicode.Bidi_Control, r) {
+			// "invoice‮vsc.exe" displays as "invoiceexe.csv".
+			return fmt.Sprintf("holds the bidirectional control character %U, which makes its name display as another", r)
 		}
 	}
 	for _, part := range strings.Split(name, "/") {

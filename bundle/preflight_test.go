@@ -252,6 +252,22 @@ func TestManyEntriesRefusedBeforeParsing(t *testing.T) {
 	}
 }
 
+// TestOversizedDirectoryRefused: a central directory of kilobyte comments
+// is refused from its size before archive/zip holds it, and accepted once
+// max_entries (which scales the allowance) is raised enough.
+func TestOversizedDirectoryRefused(t *testing.T) {
+	data := mustCase(t, "oversized-directory")
+	a := archiveOf(data, DefaultLimits())
+	if len(a.Entries) != 0 || len(a.Problems) != 1 || a.Problems[0].Kind != LimitExceeded || !strings.Contains(a.Problems[0].Detail, "central directory") {
+		t.Fatalf("entries %d, problems %v; want none read and one limit problem about the directory", len(a.Entries), a.Problems)
+	}
+	lim := DefaultLimits()
+	lim.MaxEntries = 10_000
+	if b := archiveOf(data, lim); len(b.Entries) != 309 || len(b.Problems) != 0 {
+		t.Fatalf("with max_entries 10000: entries %d, problems %v", len(b.Entries), kinds(b))
+	}
+}
+
 func TestLimitsConfigurable(t *testing.T) {
 	big := strings.Repeat("0123456789abcdef", 1<<17) // 2 MiB, compresses far past 200:1
 	data := zipOf(t, map[string]string{"a.csv": "a\n", "b.csv": "b\n", "c.csv": "c\n", "big.csv": big})
@@ -357,6 +373,9 @@ func TestUnsafeName(t *testing.T) {
 		{"a\u0085b", false},
 		{"a\x7fb", false},
 		{"\xff\xfe", false},
+		{"invoice\u202evsc.exe", false},
+		{"a\u2066b", false},
+		{"café/naïve.csv", true},
 	}
 	for _, c := range cases {
 		if got := UnsafeName(c.name) == ""; got != c.safe {

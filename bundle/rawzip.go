@@ -162,6 +162,8 @@ type centralHeader struct {
 	// localOffset is the recorded offset of the local header, before the
 	// prepended length is added; it may be anything a sender wrote.
 	localOffset uint64
+	// recordLen is the record's length in the directory.
+	recordLen int64
 }
 
 // readCentralHeader reads one central directory record. Like archive/zip
@@ -194,6 +196,7 @@ func readCentralHeader(br *bufio.Reader) (centralHeader, error) {
 		return h, io.ErrUnexpectedEOF
 	}
 	h.name = rest[:nameLen]
+	h.recordLen = int64(centralHeaderLen + nameLen + extraLen + commentLen)
 	// The ZIP64 extra holds, in this order, only the values whose 32-bit
 	// field is saturated: uncompressed size, compressed size, offset.
 	needU, needC, needOff := usize == max32, csize == max32, h.localOffset == max32
@@ -310,21 +313,32 @@ func readLocalHeader(r io.ReaderAt, off, fileSize int64) (localHeader, error) {
 	return h, nil
 }
 
-// countCentralRecords counts the central directory's records up to limit+1
-// without keeping them, so that an archive of a million entries is refused
-// before archive/zip builds a million structures. ok is false when the
-// directory cannot be found; archive/zip then says why.
-func countCentralRecords(r io.ReaderAt, size int64, limit int) (n int, d directoryEnd, ok bool) {
+// centralRecordBudget is the central directory bytes allowed per entry of
+// limits.zip.max_entries. A real record is 46 bytes plus a name and a few
+// extra fields, a few hundred bytes in all; archive/zip keeps every name,
+// extra field and comment in memory, and each may be 64 KiB.
+const centralRecordBudget = 4 << 10
+
+// countCentralRecords counts the central directory's records and their
+// bytes until more than limit records or more than limit times
+// centralRecordBudget bytes, without keeping them, so that an archive of a
+// million entries (or of a thousand entries of 192 KiB each) is refused
+// before archive/zip holds it. ok is false when the directory cannot be
+// found; archive/zip then says why.
+func countCentralRecords(r io.ReaderAt, size int64, limit int) (n int, bytes int64, d directoryEnd, ok bool) {
 	d, err := readDirectoryEnd(r, size)
 	if err != nil {
-		return 0, d, false
+		return 0, 0, d, false
 	}
 	cd := openCentralDirectory(r, size, d)
-	for n <= limit {
-		if _, more := cd.next(); !more {
+	maxBytes := int64(limit) * centralRecordBudget
+	for n <= limit && bytes <= maxBytes {
+		h, more := cd.next()
+		if !more {
 			break
 		}
 		n++
+		bytes += h.recordLen
 	}
-	return n, d, true
+	return n, bytes, d, true
 }

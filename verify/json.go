@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -72,12 +73,13 @@ type jsonFrame struct {
 // value, whether the value was built (a JSON null is built and nil), and
 // whether the member is valid JSON.
 func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (value any, built, ok bool) {
-	dec := json.NewDecoder(t)
+	guard := &decoderGuard{r: t, limit: jsonValueLimit(lim)}
+	dec := json.NewDecoder(guard)
+	guard.dec = dec
 	dec.UseNumber()
 	var stack []*jsonFrame
 	var root any
 	build := true
-	depthReported := false
 
 	pointer := func() string {
 		var b strings.Builder
@@ -131,16 +133,20 @@ func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (value any
 		}
 		if build && lim.MaxBytes > 0 && t.offset > lim.MaxBytes {
 			build = false
-			s.add(ruleJSONLimitExceeded, at{file: member, subject: "size"}, "the JSON is larger than %d bytes (limits.json.max_bytes), so its schema was not checked; raise the limit if this is a real export", lim.MaxBytes)
+			s.add(ruleJSONLimitExceeded, at{file: member, subject: "size"}, "the JSON is larger than %d bytes (limits.json.max_bytes), so its schema was not checked nor the rest looked at for duplicate keys; raise the limit if this is a real export", lim.MaxBytes)
 		}
 		if len(stack) > 0 {
 			top := stack[len(stack)-1]
 			if key, isKey := tok.(string); isKey && top.object && top.wantKey {
+				// Past the size limit keys are no longer remembered: an
+				// object of millions of keys would be held whole.
 				if _, dup := top.keys[key]; dup {
 					s.add(ruleJSONDuplicateKey, at{file: member, location: pointer() + "/" + escapePointer(key), subject: key},
 						"the key %q appears twice in the object at %s; parsers disagree which value wins: re-run the export", key, pointerOrRoot(pointer()))
 				}
-				top.keys[key] = struct{}{}
+				if build && top.keys != nil {
+					top.keys[key] = struct{}{}
+				}
 				top.key = key
 				top.wantKey = false
 				continue
@@ -152,18 +158,20 @@ func readJSON(s *sink, member string, t *textScanner, lim JSONLimits) (value any
 			case '{', '[':
 				f := &jsonFrame{object: v == '{', built: build}
 				if f.object {
-					f.keys = map[string]struct{}{}
 					f.wantKey = true
 					if build {
+						f.keys = map[string]struct{}{}
 						f.obj = map[string]any{}
 					}
 				} else if build {
 					f.arr = []any{}
 				}
-				if lim.MaxDepth > 0 && len(stack) >= lim.MaxDepth && !depthReported {
-					depthReported = true
-					build = false
-					s.add(ruleJSONLimitExceeded, at{file: member, location: pointer(), subject: "depth"}, "the JSON nests deeper than %d levels (limits.json.max_depth); a license export is a few levels deep", lim.MaxDepth)
+				if lim.MaxDepth > 0 && len(stack) >= lim.MaxDepth {
+					// Parsing stops here: every level deeper costs memory
+					// (here and in the decoder), and a file of nothing but
+					// '[' would hold millions.
+					s.add(ruleJSONLimitExceeded, at{file: member, location: pointer(), subject: "depth"}, "the JSON nests deeper than %d levels (limits.json.max_depth), so the rest was not parsed; a license export is a few levels deep", lim.MaxDepth)
+					return nil, false, true
 				}
 				stack = append(stack, f)
 			case '}', ']':
@@ -197,12 +205,58 @@ func escapePointer(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
+// jsonValueLimit bounds one string or number of a JSON member, which the
+// decoder holds whole before handing it over: limits.json.max_bytes, and
+// at most 4 MiB whatever that limit, since a single value of a license JSON
+// is a name or a count.
+func jsonValueLimit(lim JSONLimits) int64 {
+	const most = 4 << 20
+	if lim.MaxBytes > 0 && lim.MaxBytes < most {
+		return lim.MaxBytes
+	}
+	return most
+}
+
+// errJSONValueTooLarge stops the decoder in a value beyond jsonValueLimit.
+type errJSONValueTooLarge struct {
+	line  int
+	limit int64
+}
+
+func (e *errJSONValueTooLarge) Error() string {
+	return fmt.Sprintf("a value at line %d is longer than %d bytes", e.line, e.limit)
+}
+
+// decoderGuard feeds the decoder and refuses to once the decoder holds more
+// than limit bytes it has not turned into tokens: encoding/json buffers a
+// whole string or number, so a member made of one huge string would
+// otherwise be held in memory at once, whatever its size.
+type decoderGuard struct {
+	r     *textScanner
+	dec   *json.Decoder
+	fed   int64
+	limit int64
+}
+
+func (g *decoderGuard) Read(p []byte) (int, error) {
+	if g.fed-g.dec.InputOffset() > g.limit {
+		line, _ := g.r.lineAt(g.dec.InputOffset())
+		return 0, &errJSONValueTooLarge{line: line, limit: g.limit}
+	}
+	n, err := g.r.Read(p)
+	g.fed += int64(n)
+	return n, err
+}
+
 // reportJSONError turns a decoder error into json.syntax at its line. Errors
 // of the ZIP layer are not the JSON's fault and are judged by the caller.
 func reportJSONError(s *sink, member string, t *textScanner, err error) {
 	var se *json.SyntaxError
 	var tooLong *errLineTooLong
+	var tooLarge *errJSONValueTooLarge
 	switch {
+	case errors.As(err, &tooLarge):
+		s.add(ruleJSONLimitExceeded, at{file: member, line: tooLarge.line, subject: "value"}, "a single value starting at line %d is longer than %d bytes (limits.json.max_bytes, at most 4 MiB for one value); the rest of the JSON was not parsed", tooLarge.line, tooLarge.limit)
 	case errors.As(err, &se):
 		line, _ := t.lineAt(se.Offset)
 		s.add(ruleJSONSyntax, at{file: member, line: line}, "invalid JSON at line %d: %s; re-run the export and do not edit the file", line, se.Error())

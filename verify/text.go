@@ -99,6 +99,11 @@ func (t *textScanner) scan(b []byte) error {
 		}
 	}
 	t.checkUTF8(b, startLine)
+	if t.countLines(b) {
+		t.lastByte = b[len(b)-1]
+		t.offset += int64(len(b))
+		return nil
+	}
 	rest := b
 	for {
 		i := bytes.IndexByte(rest, '\n')
@@ -122,8 +127,8 @@ func (t *textScanner) scan(b []byte) error {
 				t.firstLF = t.line
 			}
 		}
-		if t.maxLine > 0 && t.lineLen > t.maxLine {
-			t.tooLongLine = t.line
+		if t.maxLine > 0 && t.lineLen > t.maxLine && t.tooLongLine == 0 {
+			t.tooLongLine = t.line // the first over-long line of the chunk
 		}
 		t.line++
 		t.lineLen = 0
@@ -131,7 +136,7 @@ func (t *textScanner) scan(b []byte) error {
 	}
 	t.lastByte = b[len(b)-1]
 	t.offset += int64(len(b))
-	if t.maxLine > 0 && t.lineLen > t.maxLine {
+	if t.maxLine > 0 && t.lineLen > t.maxLine && t.tooLongLine == 0 {
 		t.tooLongLine = t.line
 	}
 	if t.tooLongLine != 0 {
@@ -140,28 +145,71 @@ func (t *textScanner) scan(b []byte) error {
 	return nil
 }
 
+// countLines is scan's fast path over a chunk in which no line can exceed
+// maxLine and whose first CRLF and first LF lines are already known (or
+// do not occur in it): whole-chunk counts instead of a step per line. It
+// reports false, having changed nothing, when the chunk needs the step per
+// line.
+func (t *textScanner) countLines(b []byte) bool {
+	if t.maxLine > 0 && t.lineLen+len(b) > t.maxLine {
+		return false
+	}
+	nl := bytes.Count(b, []byte{'\n'})
+	if nl == 0 {
+		t.lineLen += len(b)
+		return true
+	}
+	crlf := bytes.Count(b, []byte("\r\n"))
+	if b[0] == '\n' && t.lastByte == '\r' {
+		crlf++
+	}
+	lf := nl - crlf
+	if (crlf > 0 && t.firstCRLF == 0) || (lf > 0 && t.firstLF == 0) {
+		return false
+	}
+	t.crlf += crlf
+	t.lf += lf
+	t.line += nl
+	t.lineLen = len(b) - 1 - bytes.LastIndexByte(b, '\n')
+	return true
+}
+
 // checkUTF8 validates b with any incomplete sequence carried from the
 // previous chunk, and carries an incomplete sequence at b's end forward.
 func (t *textScanner) checkUTF8(b []byte, startLine int) {
 	if t.badUTF8Line != 0 {
 		return
 	}
-	buf := b
-	lineOfBuf := startLine
 	if len(t.pending) > 0 {
-		buf = append(append([]byte(nil), t.pending...), b...)
-		lineOfBuf = t.pendingLine
+		// Complete the carried sequence with b's first bytes; a
+		// sequence is at most utf8.UTFMax bytes.
+		var joined [2 * utf8.UTFMax]byte
+		n := copy(joined[:], t.pending)
+		n += copy(joined[n:], b[:min(len(b), utf8.UTFMax)])
+		if !utf8.FullRune(joined[:n]) {
+			t.pending = append(t.pending[:0], joined[:n]...)
+			return
+		}
+		r, size := utf8.DecodeRune(joined[:n])
+		if r == utf8.RuneError && size <= 1 {
+			t.badUTF8Line = t.pendingLine
+			t.pending = t.pending[:0]
+			return
+		}
+		b = b[size-len(t.pending):]
+		t.pending = t.pending[:0]
 	}
-	tail := incompleteTail(buf)
-	body := buf[:len(buf)-tail]
+	tail := incompleteTail(b)
+	body := b[:len(b)-tail]
 	if !utf8.Valid(body) {
 		i := firstInvalid(body)
-		t.badUTF8Line = lineOfBuf + bytes.Count(body[:i], []byte{'\n'})
-		t.pending = nil
+		t.badUTF8Line = startLine + bytes.Count(body[:i], []byte{'\n'})
 		return
 	}
-	t.pending = append(t.pending[:0], buf[len(buf)-tail:]...)
-	t.pendingLine = lineOfBuf + bytes.Count(body, []byte{'\n'})
+	if tail > 0 {
+		t.pending = append(t.pending[:0], b[len(b)-tail:]...)
+		t.pendingLine = startLine + bytes.Count(body, []byte{'\n'})
+	}
 }
 
 // incompleteTail is the length of a UTF-8 sequence cut off at the end of b.

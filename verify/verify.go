@@ -296,7 +296,11 @@ func verifyZIPInput(res *Result, in Input, s *sink, opts Options) {
 			return
 		}
 	}
-	if hasProblem(a, bundle.Unreadable) {
+	// An archive refused whole (unreadable, or too many entries to list)
+	// has no members to check: reporting each as missing would only bury
+	// the one finding that matters.
+	refused := hasProblem(a, bundle.Unreadable) || (len(a.Entries) == 0 && hasProblem(a, bundle.LimitExceeded))
+	if refused {
 		if in.Detailed != "" {
 			// The partner's own file is still checked on its own.
 			verifyDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts)
