@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -60,35 +59,36 @@ type csvFile struct {
 	s      *sink
 	member string
 	t      *textScanner
-	br     *bufio.Reader
-	cr     *csv.Reader
+	sc     *csvScanner
 
 	meta       []metaLine
 	header     []string
 	headerLine int
-	base       int // physical lines before the CSV reader's first line
 
 	// spreadsheet enables csv.formula-injection: the file is one a
 	// partner may open in a spreadsheet.
 	spreadsheet bool
 	// failed is set once reading cannot go on (ZIP layer, line limit).
 	failed bool
+	// ahead reads the rows on a goroutine of their own when the member is
+	// large (see startAhead); nil when they are read in place.
+	ahead *csvAhead
 }
 
 // openCSV reads the metadata lines (when allowMeta) and the header row. A
 // CSV without a header gets csv.header and a nil header.
 func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
-	c := &csvFile{s: s, member: member, t: t, br: bufio.NewReaderSize(t, 64<<10), spreadsheet: true}
+	c := &csvFile{s: s, member: member, t: t, sc: newCSVScanner(t), spreadsheet: true}
+	c.sc.maxRecord = t.maxLine
 	if allowMeta {
 		for {
-			b, err := c.br.Peek(1)
-			if err != nil || len(b) == 0 || b[0] != '#' {
+			b, err := c.sc.peekByte()
+			if err != nil || b != '#' {
 				break
 			}
-			raw, err := c.br.ReadString('\n')
-			c.base++
+			raw, err := c.sc.readRawLine()
 			line := strings.TrimRight(raw, "\r\n")
-			m := metaLine{line: c.base, raw: line}
+			m := metaLine{line: c.sc.numLine, raw: line}
 			m.key, m.value, m.ok = strings.Cut(strings.TrimPrefix(line, "#"), "=")
 			m.key = strings.TrimSpace(m.key)
 			m.value = strings.TrimSpace(m.value)
@@ -99,16 +99,14 @@ func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
 			}
 		}
 	}
-	c.cr = csv.NewReader(c.br)
-	c.cr.ReuseRecord = true
-	c.cr.FieldsPerRecord = -1
 	if c.failed {
 		return c
 	}
+	metaLines := c.sc.numLine
 	rec, line, ok := c.read()
 	if !ok {
 		if !c.failed {
-			c.s.add(ruleCSVHeader, at{file: member, line: c.base + 1}, "the CSV has no header row; re-run the export")
+			c.s.add(ruleCSVHeader, at{file: member, line: metaLines + 1}, "the CSV has no header row; re-run the export")
 		}
 		return c
 	}
@@ -126,6 +124,13 @@ func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
 			seen[c.header[i]] = i + 1
 		}
 	}
+	// A member of more than one pipeline block is worth a goroutine of
+	// its own for splitting rows; the member reader's finish stops it, so
+	// no caller can leave it running.
+	if mr, ok := t.r.(*memberReader); ok && !mr.lastBlock() {
+		c.ahead = startAhead(c.sc)
+		mr.onFinish = c.ahead.stopAhead
+	}
 	return c
 }
 
@@ -134,22 +139,30 @@ func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
 // reading cannot go on.
 func (c *csvFile) read() ([]string, int, bool) {
 	for !c.failed {
-		rec, err := c.cr.Read()
+		var rec []string
+		var line int
+		var err error
+		if c.ahead != nil {
+			rec, line, err = c.ahead.next()
+		} else {
+			rec, err = c.sc.Read()
+			line = c.sc.line()
+		}
 		if err == nil {
-			line, _ := c.cr.FieldPos(0)
-			return rec, c.base + line, true
+			return rec, line, true
 		}
 		if err == io.EOF {
 			return nil, 0, false
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) && pe.Err != nil && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote)) {
+		if isSyntaxError(err) {
+			var pe *csv.ParseError
+			errors.As(err, &pe)
 			what := "a quote in an unquoted field"
 			if errors.Is(pe.Err, csv.ErrQuote) {
 				what = "a quoted field that is not closed, or text after its closing quote"
 			}
-			c.s.add(ruleCSVSyntax, at{file: c.member, line: c.base + pe.Line, subject: fmt.Sprint(c.base + pe.StartLine)},
-				"line %d has %s (column %d); double quotes inside a field and quote the whole field", c.base+pe.Line, what, pe.Column)
+			c.s.add(ruleCSVSyntax, at{file: c.member, line: pe.Line, subject: fmt.Sprint(pe.StartLine)},
+				"line %d has %s (column %d); double quotes inside a field and quote the whole field", pe.Line, what, pe.Column)
 			continue
 		}
 		c.checkReadError(err)
@@ -162,10 +175,14 @@ func (c *csvFile) checkReadError(err error) {
 		return // the end of the file is no failure: the next read says so
 	}
 	var tooLong *errLineTooLong
+	var tooLongRecord *errRecordTooLong
 	switch {
 	case errors.As(err, &tooLong):
 		c.s.add(ruleCSVSyntax, at{file: c.member, line: tooLong.line, subject: "line-limit"},
 			"line %d is longer than %d bytes (limits.csv.max_line_bytes); the rest of the file was not checked", tooLong.line, tooLong.limit)
+	case errors.As(err, &tooLongRecord):
+		c.s.add(ruleCSVSyntax, at{file: c.member, line: tooLongRecord.line, subject: "record-limit"},
+			"the row starting at line %d runs on for more than %d bytes (limits.csv.max_line_bytes): a quoted field there is never closed; the rest of the file was not checked", tooLongRecord.line, tooLongRecord.limit)
 	case isZipLayer(err):
 		// judged by the member reader
 	default:
@@ -217,6 +234,9 @@ func (c *csvFile) checkFormulas(rec []string, line int) {
 
 // finish reports what the byte scanner saw over the whole member.
 func (c *csvFile) finish() {
+	if c.ahead != nil {
+		c.ahead.stopAhead()
+	}
 	reportEncoding(c.s, c.member, c.t, ruleCSVEncoding)
 	if c.t.bom {
 		c.s.add(ruleCSVBOM, at{file: c.member, line: 1}, "the CSV starts with a UTF-8 byte-order mark; it is tolerated")

@@ -1,0 +1,421 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/bits"
+)
+
+// csvScanner reads CSV records exactly as encoding/csv's Reader does with
+// Comma ',', no Comment, LazyQuotes and TrimLeadingSpace off,
+// FieldsPerRecord -1 and ReuseRecord on: the same records, the same record
+// lines and the same *csv.ParseError values (FuzzCSVScanner holds it to
+// that). It is faster because most rows of an export hold no quote at all:
+// such a row is split at its commas with bytes.IndexByte and converted to a
+// string once, where encoding/csv copies it field by field into a record
+// buffer first. Rows with a quote take the general path, a transcription of
+// encoding/csv's.
+//
+// It also reads the "#Key=Value" lines before a VOSS CSV's header from the
+// same buffer (peekByte, readRawLine), so one buffer serves the whole file.
+//
+// Like bufio.Reader under encoding/csv, it serves the bytes an underlying
+// Read returned along with an error before it returns the error; it reads no
+// further after an error (the readers it sits on repeat their error).
+type csvScanner struct {
+	r    io.Reader
+	buf  []byte
+	pos  int // buf[pos:end] is read but not yet consumed
+	end  int
+	seen int   // buf[pos:pos+seen] is known to hold no '\n'
+	rerr error // the underlying reader's error, once it returned one
+
+	numLine int // physical lines consumed
+	recLine int // the line the last record started on
+
+	recordBuffer []byte
+	fieldIndexes []int
+	bounds       []int // splitLine's field starts and ends
+	record       []string
+
+	// maxRecord bounds a record whose quoted field spans lines (0: no
+	// bound). Each line is bounded before it gets here, but a quote that
+	// never closes would otherwise gather the rest of the file into one
+	// record, in memory.
+	maxRecord int
+}
+
+// errRecordTooLong stops reading at a record beyond maxRecord.
+type errRecordTooLong struct{ line, limit int }
+
+func (e *errRecordTooLong) Error() string {
+	return fmt.Sprintf("the record starting at line %d is longer than %d bytes", e.line, e.limit)
+}
+
+// csvScanBufferSize is the initial buffer; a line longer than it grows the
+// buffer (textScanner bounds the line length before bytes get here).
+const csvScanBufferSize = 64 << 10
+
+// maxEmptyReads is how many (0, nil) reads in a row mean a broken reader,
+// as in bufio.
+const maxEmptyReads = 100
+
+func newCSVScanner(r io.Reader) *csvScanner {
+	return &csvScanner{r: r, buf: make([]byte, csvScanBufferSize)}
+}
+
+// fill reads more bytes after buf[:end], first moving the unconsumed bytes
+// to the front, and growing the buffer when they fill it. It returns false
+// when there is nothing more to read (s.rerr is then set).
+func (s *csvScanner) fill() bool {
+	if s.rerr != nil {
+		return false
+	}
+	if s.pos > 0 {
+		copy(s.buf, s.buf[s.pos:s.end])
+		s.end -= s.pos
+		s.pos = 0
+	}
+	if s.end == len(s.buf) {
+		grown := make([]byte, 2*len(s.buf))
+		copy(grown, s.buf[:s.end])
+		s.buf = grown
+	}
+	for i := 0; i < maxEmptyReads; i++ {
+		n, err := s.r.Read(s.buf[s.end:])
+		if n < 0 || n > len(s.buf)-s.end {
+			n, err = 0, io.ErrNoProgress
+		}
+		s.end += n
+		if err != nil {
+			s.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.rerr = io.ErrNoProgress
+	return false
+}
+
+// readSlice returns the bytes up to and including the next '\n', or the
+// rest of the input with the reader's error when there is no further '\n'
+// (as bufio.Reader.ReadSlice, without its buffer limit). The slice is valid
+// until the next call.
+func (s *csvScanner) readSlice() ([]byte, error) {
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos+s.seen:s.end], '\n'); i >= 0 {
+			line := s.buf[s.pos : s.pos+s.seen+i+1]
+			s.pos += len(line)
+			s.seen = 0
+			return line, nil
+		}
+		s.seen = s.end - s.pos
+		if !s.fill() && s.rerr != nil {
+			line := s.buf[s.pos:s.end]
+			s.pos, s.seen = s.end, 0
+			return line, s.rerr
+		}
+	}
+}
+
+// readLine is encoding/csv's readLine: one physical line, "\r\n"
+// normalised to "\n", a trailing '\r' at the end of input dropped.
+func (s *csvScanner) readLine() ([]byte, error) {
+	line, err := s.readSlice()
+	n := len(line)
+	if n > 0 && err == io.EOF {
+		err = nil
+		if line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+	}
+	s.numLine++
+	if n := len(line); n >= 2 && line[n-2] == '\r' && line[n-1] == '\n' {
+		line[n-2] = '\n'
+		line = line[:n-1]
+	}
+	return line, err
+}
+
+// peekByte returns the next unread byte without consuming it.
+func (s *csvScanner) peekByte() (byte, error) {
+	for s.pos == s.end {
+		if !s.fill() {
+			return 0, s.rerr
+		}
+	}
+	return s.buf[s.pos], nil
+}
+
+// readRawLine consumes one physical line as it is, its '\n' included, as
+// bufio.Reader.ReadString('\n') would: a last line without '\n' comes with
+// the reader's error.
+func (s *csvScanner) readRawLine() (string, error) {
+	line, err := s.readSlice()
+	s.numLine++
+	return string(line), err
+}
+
+func lengthNL(b []byte) int {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		return 1
+	}
+	return 0
+}
+
+// Read returns the next record. The slice is reused by the next call; its
+// strings are not.
+func (s *csvScanner) Read() ([]string, error) {
+	rec, err := s.readAppend(s.record[:0])
+	s.record = rec
+	return rec, err
+}
+
+// readAppend appends the next record's fields to dst and returns dst, with
+// the error Read would return. On an error, what it appended is not a
+// record.
+func (s *csvScanner) readAppend(dst []string) ([]string, error) {
+	var line []byte
+	var errRead error
+	for errRead == nil {
+		line, errRead = s.readLine()
+		if errRead == nil && len(line) == lengthNL(line) {
+			continue // an empty line
+		}
+		break
+	}
+	if errRead == io.EOF {
+		return dst, errRead
+	}
+	s.recLine = s.numLine
+	if rec, ok := s.splitLine(dst, line[:len(line)-lengthNL(line)]); ok {
+		return rec, errRead
+	}
+	return s.readQuoted(dst, line, errRead)
+}
+
+// splitLine makes the record of a line that is a whole record by itself
+// and needs no unescaping: unquoted fields without a quote, and quoted
+// fields closed on the same line, without a doubled quote, and followed by
+// a comma or the end of the line. Their text is sliced out of one string
+// and appended to dst. It reports false for any other line: the general
+// path then reads it, errors included.
+//
+// It finds the commas and quotes of the line eight bytes at a time (see
+// commaBytes), so that its cost per field is a few instructions: exports
+// have many short and empty fields.
+func (s *csvScanner) splitLine(dst []string, line []byte) ([]string, bool) {
+	if bytes.IndexByte(line, '"') < 0 {
+		return splitPlain(dst, line), true
+	}
+	bounds := s.bounds[:0]
+	fieldStart := 0
+	quoted := false // the current field opened with a quote
+	inQuote := false
+	closedAt := -1 // the position of the current field's closing quote
+	for i := 0; i < len(line); i += 8 {
+		w := wordAt(line, i)
+		x, y := w^commaBytes, w^quoteBytes
+		m := ^((x&lowBits + lowBits) | x | lowBits) | ^((y&lowBits + lowBits) | y | lowBits)
+		for ; m != 0; m &= m - 1 {
+			p := i + bits.TrailingZeros64(m)/8
+			if line[p] == '"' {
+				switch {
+				case inQuote:
+					inQuote, closedAt = false, p
+				case p == fieldStart && !quoted:
+					inQuote, quoted = true, true
+				default:
+					return dst, false // a doubled quote, or a quote inside an unquoted field
+				}
+				continue
+			}
+			if inQuote {
+				continue // a comma inside a quoted field
+			}
+			if quoted {
+				if closedAt != p-1 {
+					return dst, false // text after a closing quote
+				}
+				bounds = append(bounds, fieldStart+1, closedAt)
+			} else {
+				bounds = append(bounds, fieldStart, p)
+			}
+			fieldStart, quoted = p+1, false
+		}
+	}
+	switch {
+	case inQuote:
+		return dst, false // the field goes on to the next line, or never closes
+	case quoted:
+		if closedAt != len(line)-1 {
+			return dst, false
+		}
+		bounds = append(bounds, fieldStart+1, closedAt)
+	default:
+		bounds = append(bounds, fieldStart, len(line))
+	}
+	s.bounds = bounds
+	str := string(line)
+	for k := 0; k < len(bounds); k += 2 {
+		dst = append(dst, str[bounds[k]:bounds[k+1]])
+	}
+	return dst, true
+}
+
+// splitPlain appends to rec the fields of a line without quotes: the text
+// between its commas, sliced out of one string.
+func splitPlain(rec []string, line []byte) []string {
+	str := string(line)
+	start := 0
+	for i := 0; i < len(line); i += 8 {
+		x := wordAt(line, i) ^ commaBytes
+		for m := ^((x&lowBits + lowBits) | x | lowBits); m != 0; m &= m - 1 {
+			p := i + bits.TrailingZeros64(m)/8
+			rec = append(rec, str[start:p])
+			start = p + 1
+		}
+	}
+	return append(rec, str[start:])
+}
+
+// The search for commas and quotes looks at eight bytes at a time: for a
+// word x, ^((x&lowBits + lowBits) | x | lowBits) sets bit 7 of each byte of
+// x that is zero, exactly (the carry-free test of "Bit Twiddling Hacks"),
+// so applied to a word XOR commaBytes it flags the word's commas.
+const (
+	commaBytes = 0x2c2c2c2c2c2c2c2c
+	quoteBytes = 0x2222222222222222
+	lowBits    = 0x7f7f7f7f7f7f7f7f
+)
+
+// wordAt returns the eight bytes of b from i as a little-endian word, with
+// zeros (neither comma nor quote) past the end of b.
+func wordAt(b []byte, i int) uint64 {
+	if i+8 <= len(b) {
+		return binary.LittleEndian.Uint64(b[i:])
+	}
+	return tailWord(b[i:])
+}
+
+func tailWord(b []byte) uint64 {
+	var w [8]byte
+	copy(w[:], b)
+	return binary.LittleEndian.Uint64(w[:])
+}
+
+// readQuoted parses a record whose first line holds a quote, following
+// encoding/csv's readRecord step by step (its field positions are not
+// kept: only the record's first line is used).
+func (s *csvScanner) readQuoted(dst []string, line []byte, errRead error) ([]string, error) {
+	var err error
+	const quoteLen = len(`"`)
+	const commaLen = len(",")
+	recLine := s.numLine
+	s.recordBuffer = s.recordBuffer[:0]
+	s.fieldIndexes = s.fieldIndexes[:0]
+	lineNo, col := s.numLine, 1
+parseField:
+	for {
+		if len(line) == 0 || line[0] != '"' {
+			// An unquoted field.
+			i := bytes.IndexByte(line, ',')
+			field := line
+			if i >= 0 {
+				field = field[:i]
+			} else {
+				field = field[:len(field)-lengthNL(field)]
+			}
+			if j := bytes.IndexByte(field, '"'); j >= 0 {
+				err = &csv.ParseError{StartLine: recLine, Line: s.numLine, Column: col + j, Err: csv.ErrBareQuote}
+				break parseField
+			}
+			s.recordBuffer = append(s.recordBuffer, field...)
+			s.fieldIndexes = append(s.fieldIndexes, len(s.recordBuffer))
+			if i >= 0 {
+				line = line[i+commaLen:]
+				col += i + commaLen
+				continue parseField
+			}
+			break parseField
+		}
+		// A quoted field.
+		line = line[quoteLen:]
+		col += quoteLen
+		for {
+			i := bytes.IndexByte(line, '"')
+			switch {
+			case i >= 0:
+				s.recordBuffer = append(s.recordBuffer, line[:i]...)
+				line = line[i+quoteLen:]
+				col += i + quoteLen
+				switch {
+				case len(line) > 0 && line[0] == '"':
+					// `""`: a quote inside the field.
+					s.recordBuffer = append(s.recordBuffer, '"')
+					line = line[quoteLen:]
+					col += quoteLen
+				case len(line) > 0 && line[0] == ',':
+					// `",`: the end of the field.
+					line = line[commaLen:]
+					col += commaLen
+					s.fieldIndexes = append(s.fieldIndexes, len(s.recordBuffer))
+					continue parseField
+				case lengthNL(line) == len(line):
+					// `"\n`: the end of the record.
+					s.fieldIndexes = append(s.fieldIndexes, len(s.recordBuffer))
+					break parseField
+				default:
+					// `"x`: a quote that neither doubles nor closes.
+					err = &csv.ParseError{StartLine: recLine, Line: s.numLine, Column: col - quoteLen, Err: csv.ErrQuote}
+					break parseField
+				}
+			case len(line) > 0:
+				// The field goes on past the end of the line.
+				s.recordBuffer = append(s.recordBuffer, line...)
+				if errRead != nil {
+					break parseField
+				}
+				if s.maxRecord > 0 && len(s.recordBuffer) > s.maxRecord {
+					err = &errRecordTooLong{line: recLine, limit: s.maxRecord}
+					break parseField
+				}
+				col += len(line)
+				line, errRead = s.readLine()
+				if len(line) > 0 {
+					lineNo++
+					col = 1
+				}
+				if errRead == io.EOF {
+					errRead = nil
+				}
+			default:
+				// The input ends inside the quoted field.
+				if errRead == nil {
+					err = &csv.ParseError{StartLine: recLine, Line: lineNo, Column: col, Err: csv.ErrQuote}
+					break parseField
+				}
+				s.fieldIndexes = append(s.fieldIndexes, len(s.recordBuffer))
+				break parseField
+			}
+		}
+	}
+	if err == nil {
+		err = errRead
+	}
+	str := string(s.recordBuffer)
+	prev := 0
+	for _, idx := range s.fieldIndexes {
+		dst = append(dst, str[prev:idx])
+		prev = idx
+	}
+	return dst, err
+}
+
+// line returns the line the last record started on.
+func (s *csvScanner) line() int { return s.recLine }

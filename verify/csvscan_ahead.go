@@ -1,0 +1,144 @@
+package verify
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"sync"
+)
+
+// csvAhead reads a CSV's records on a goroutine of its own, ahead of the
+// checks that consume them, so that splitting rows into fields overlaps
+// with checking them (the member pipeline already overlaps inflating and
+// hashing). Records travel in batches, in order, each record with its line
+// or the error met in its place; at most csvAheadBatches batches are in
+// flight, a few hundred KiB.
+//
+// The checks see exactly what a synchronous read would show them: the same
+// records, lines and errors in the same order. The goroutine reads no
+// further after an error other than a syntax error, as the synchronous
+// read stops there.
+type csvAhead struct {
+	batches chan *csvBatch
+	free    chan *csvBatch
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+
+	cur *csvBatch
+	pos int
+}
+
+// csvBatch is a run of records: items[i] is fields[from:to], or an error.
+type csvBatch struct {
+	items  []csvItem
+	fields []string
+}
+
+type csvItem struct {
+	from, to int
+	line     int
+	err      error
+}
+
+const (
+	// csvAheadBatches bounds the batches in flight.
+	csvAheadBatches = 3
+	// A batch closes at csvBatchRecords records or csvBatchFields fields,
+	// whichever comes first: large enough that the hand-over costs
+	// nothing next to the work on a batch.
+	csvBatchRecords = 1024
+	csvBatchFields  = 32 << 10
+)
+
+// startAhead starts reading sc's records on a goroutine. The caller stops
+// it with stopAhead (csvFile.finish and memberReader.finish do).
+func startAhead(sc *csvScanner) *csvAhead {
+	a := &csvAhead{
+		batches: make(chan *csvBatch, csvAheadBatches-1),
+		free:    make(chan *csvBatch, csvAheadBatches+1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	go a.run(sc)
+	return a
+}
+
+func (a *csvAhead) run(sc *csvScanner) {
+	defer close(a.done)
+	defer close(a.batches)
+	for {
+		var b *csvBatch
+		select {
+		case b = <-a.free:
+			b.items, b.fields = b.items[:0], b.fields[:0]
+		default:
+			b = &csvBatch{}
+		}
+		last := false
+		for len(b.items) < csvBatchRecords && len(b.fields) < csvBatchFields {
+			from := len(b.fields)
+			fields, err := sc.readAppend(b.fields)
+			if err == nil {
+				b.fields = fields
+				b.items = append(b.items, csvItem{from: from, to: len(b.fields), line: sc.line()})
+				continue
+			}
+			b.fields = fields[:from]
+			b.items = append(b.items, csvItem{err: err})
+			if !isSyntaxError(err) {
+				last = true
+				break
+			}
+		}
+		select {
+		case a.batches <- b:
+		case <-a.stop:
+			return
+		}
+		if last {
+			return
+		}
+	}
+}
+
+// next returns the next record and its line, or the error in its place;
+// io.EOF once the goroutine has stopped. The record is valid until the
+// next call.
+func (a *csvAhead) next() ([]string, int, error) {
+	for a.cur == nil || a.pos == len(a.cur.items) {
+		if a.cur != nil {
+			select {
+			case a.free <- a.cur:
+			default:
+			}
+			a.cur = nil
+		}
+		b, ok := <-a.batches
+		if !ok {
+			return nil, 0, io.EOF
+		}
+		a.cur, a.pos = b, 0
+	}
+	it := a.cur.items[a.pos]
+	a.pos++
+	if it.err != nil {
+		return nil, 0, it.err
+	}
+	return a.cur.fields[it.from:it.to:it.to], it.line, nil
+}
+
+// isSyntaxError tells a CSV syntax error, after which reading goes on,
+// from an error that ends reading.
+func isSyntaxError(err error) bool {
+	var pe *csv.ParseError
+	return errors.As(err, &pe) && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote))
+}
+
+// stopAhead stops the goroutine and waits for it, wherever it is; after it
+// the scanner and what it reads from belong to the caller again. It may be
+// called more than once.
+func (a *csvAhead) stopAhead() {
+	a.once.Do(func() { close(a.stop) })
+	<-a.done
+}

@@ -1,0 +1,337 @@
+package verify
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+// errBroken stands for an error of the ZIP layer met in the middle of a
+// member.
+var errBroken = errors.New("broken member")
+
+// stickyErrReader returns the first n bytes of data, then err for ever, as
+// the member reader does after an error.
+type stickyErrReader struct {
+	data []byte
+	err  error
+}
+
+func (r *stickyErrReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	if len(r.data) == 0 {
+		return n, r.err
+	}
+	return n, nil
+}
+
+// csvReading is everything a reader of a CSV tells its caller: metadata
+// lines, then each record with its line or its error.
+type csvReading struct {
+	meta  []string
+	steps []string
+}
+
+// readingOf reads data the way openCSV did before csvScanner: bufio for
+// the "#" lines, then encoding/csv.
+func referenceReading(r io.Reader, meta bool) csvReading {
+	var out csvReading
+	br := bufio.NewReaderSize(r, 16) // small, so lines overflow it
+	base := 0
+	if meta {
+		for {
+			b, err := br.Peek(1)
+			if err != nil || len(b) == 0 || b[0] != '#' {
+				break
+			}
+			raw, err := br.ReadString('\n')
+			base++
+			out.meta = append(out.meta, fmt.Sprintf("%d %q %v", base, raw, err))
+			if err != nil {
+				break
+			}
+		}
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	errorsLeft := 3 // a reader's error repeats: look at a few
+	for i := 0; i < 1000; i++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			out.steps = append(out.steps, "EOF")
+			break
+		}
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			line, _ := cr.FieldPos(0)
+			out.steps = append(out.steps, fmt.Sprintf("%d %q", base+line, rec))
+		case errors.As(err, &pe):
+			out.steps = append(out.steps, fmt.Sprintf("parse %d %d %d %v %q", base+pe.StartLine, base+pe.Line, pe.Column, pe.Err, rec))
+		default:
+			out.steps = append(out.steps, fmt.Sprintf("error %v %q", err, rec))
+			if errorsLeft--; errorsLeft == 0 {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+func scannerReading(r io.Reader, meta bool) csvReading {
+	var out csvReading
+	sc := newCSVScanner(r)
+	if meta {
+		for {
+			b, err := sc.peekByte()
+			if err != nil || b != '#' {
+				break
+			}
+			raw, err := sc.readRawLine()
+			out.meta = append(out.meta, fmt.Sprintf("%d %q %v", sc.numLine, raw, err))
+			if err != nil {
+				break
+			}
+		}
+	}
+	errorsLeft := 3 // a reader's error repeats: look at a few
+	for i := 0; i < 1000; i++ {
+		rec, err := sc.Read()
+		if err == io.EOF {
+			out.steps = append(out.steps, "EOF")
+			break
+		}
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+			out.steps = append(out.steps, fmt.Sprintf("%d %q", sc.line(), rec))
+		case errors.As(err, &pe):
+			out.steps = append(out.steps, fmt.Sprintf("parse %d %d %d %v %q", pe.StartLine, pe.Line, pe.Column, pe.Err, rec))
+		default:
+			out.steps = append(out.steps, fmt.Sprintf("error %v %q", err, rec))
+			if errorsLeft--; errorsLeft == 0 {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// readers serve the same bytes in the ways a member reader may: whole,
+// a byte at a time, in halves, and cut off by an error.
+func readers(data []byte) map[string]func() io.Reader {
+	return map[string]func() io.Reader{
+		"whole":   func() io.Reader { return bytes.NewReader(data) },
+		"onebyte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
+		"half":    func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
+		"broken": func() io.Reader {
+			return &stickyErrReader{data: append([]byte(nil), data[:len(data)*2/3]...), err: errBroken}
+		},
+	}
+}
+
+func checkSameReading(t *testing.T, data []byte) {
+	t.Helper()
+	for name, open := range readers(data) {
+		for _, meta := range []bool{false, true} {
+			want := referenceReading(open(), meta)
+			got := scannerReading(open(), meta)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s reader, meta %v, input %q:\ncsvScanner:   %q %q\nencoding/csv: %q %q", name, meta, data, got.meta, got.steps, want.meta, want.steps)
+			}
+		}
+	}
+}
+
+var csvScanSeeds = []string{
+	"",
+	"\n",
+	"\r\n\r\n",
+	"a,b,c\n1,2,3\n",
+	"a,b,c\r\n1,2,3\r\n",
+	"a,b\n1,2",
+	"a,b\n1,2\r",
+	"a,b\r",
+	"\r",
+	"a,,b,\n,,\n",
+	"#Date Time=2026-11-01 03:00\n#hostname=h\r\nCustomer PKID,One\nx,1\n",
+	"#only\n#meta",
+	"#\n\n#x\na\n",
+	`a,"b,c",d` + "\n",
+	`"a""b",c` + "\n",
+	`"multi` + "\n" + `line",x` + "\n",
+	`"multi` + "\r\n" + `line",x` + "\r\n",
+	`a,b"c,d` + "\n" + "next,row\n",
+	`"a"b,c` + "\n" + "next,row\n",
+	`"unterminated` + "\n" + "more\n",
+	`"unterminated`,
+	`"x"` + "\n" + `"y",` + "\n",
+	`"",""` + "\n",
+	`"a"` + "\r",
+	"a\r\r\nb\n",
+	"\"\r\n\"\n",
+	"x,\"\n\n\",y\n",
+	"é,ü\n\xff,\x00\n",
+	"=SUM(A1),+1,-2,@x\n",
+}
+
+// csvScanLongSeeds have lines longer than the scanner's first buffer; they
+// are too slow for the fuzzer to mutate.
+var csvScanLongSeeds = []string{
+	strings.Repeat("long,", 5000) + "end\n",
+	"a," + strings.Repeat("x", 70000) + "\n" + `"q` + strings.Repeat("y", 70000) + "\"\n",
+}
+
+// TestCSVScannerMatchesEncodingCSV runs the seeds of FuzzCSVScanner as a
+// table: each must read the same under both readers.
+func TestCSVScannerMatchesEncodingCSV(t *testing.T) {
+	for _, s := range append(csvScanSeeds, csvScanLongSeeds...) {
+		checkSameReading(t, []byte(s))
+	}
+}
+
+// FuzzCSVScanner is the differential test of csvScanner against
+// encoding/csv: for any input and any way of serving it, both give the same
+// metadata lines, records, record lines and errors.
+func FuzzCSVScanner(f *testing.F) {
+	for _, s := range csvScanSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkSameReading(t, data)
+	})
+}
+
+// bigCSV is a CSV of several pipeline blocks with, at the given rows, a
+// bare quote, a ragged row, a quoted field over two lines and a formula.
+func bigCSV(rows int) []byte {
+	var b bytes.Buffer
+	b.WriteString("#Date Time=2026-11-01 03:00\nCustomer PKID,Name,Count\n")
+	for i := 0; i < rows; i++ {
+		switch i % 5000 {
+		case 17:
+			fmt.Fprintf(&b, "pk%d,bare\"quote,1\n", i)
+		case 99:
+			fmt.Fprintf(&b, "pk%d,ragged\n", i)
+		case 250:
+			fmt.Fprintf(&b, "pk%d,\"two\nlines\",2\n", i)
+		case 333:
+			fmt.Fprintf(&b, "pk%d,=HYPERLINK(x),3\n", i)
+		default:
+			fmt.Fprintf(&b, "pk%d,\"Name, %d\",%d\n", i, i, i%7)
+		}
+	}
+	return b.Bytes()
+}
+
+type aheadRun struct {
+	rows     []string
+	failed   bool
+	findings []string
+}
+
+// readCSV reads data as a member of a bundle would be read (through a
+// member reader, which makes csvFile read ahead when the member is large)
+// or in place (through a plain reader), with the member ending in end.
+func readCSV(t *testing.T, data []byte, end error, throughMember bool, maxLine int) aheadRun {
+	t.Helper()
+	s := newSink("bundle.zip", true)
+	var ts *textScanner
+	var mr *memberReader
+	if throughMember {
+		mr = newMemberReader(&endingReader{data: data, err: end}, "SHA256")
+		ts = newTextScanner(mr, maxLine)
+	} else {
+		ts = newTextScanner(&stickyErrReader{data: data, err: end}, maxLine)
+	}
+	c := openCSV(s, "m.csv", ts, true)
+	if throughMember && len(data) > 2*memberBlockSize && c.ahead == nil {
+		t.Fatal("a member of several blocks is read in place, not ahead")
+	}
+	var run aheadRun
+	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
+		run.rows = append(run.rows, fmt.Sprintf("%d %q", line, rec))
+	}
+	c.finish()
+	if mr != nil {
+		mr.finish()
+	}
+	run.failed = c.failed
+	for _, f := range s.finish() {
+		run.findings = append(run.findings, fmt.Sprintf("%s %d %s", f.Rule, f.Line, f.Message))
+	}
+	return run
+}
+
+// TestCSVReadAheadMatchesInPlace holds csvAhead to reading exactly what
+// csvFile reads in place: rows, lines, findings and failure, for a member
+// that ends normally, on a line over the limit, and on an error of the ZIP
+// layer.
+func TestCSVReadAheadMatchesInPlace(t *testing.T) {
+	data := bigCSV(60000)
+	long := append(append(bigCSV(30000), strings.Repeat("x", 5000)...), bigCSV(100)...)
+	tests := []struct {
+		name    string
+		data    []byte
+		end     error
+		maxLine int
+	}{
+		{"whole", data, io.EOF, 1 << 20},
+		{"line over the limit", long, io.EOF, 4096},
+		{"ZIP layer error", data[:len(data)/2], errBroken, 1 << 20},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := readCSV(t, tc.data, tc.end, false, tc.maxLine)
+			got := readCSV(t, tc.data, tc.end, true, tc.maxLine)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("read ahead: %d rows, failed %v, findings %q\nin place: %d rows, failed %v, findings %q",
+					len(got.rows), got.failed, got.findings, len(want.rows), want.failed, want.findings)
+			}
+			if len(want.findings) == 0 {
+				t.Fatal("the input should give findings")
+			}
+		})
+	}
+}
+
+// TestCSVReadAheadAbandoned stops reading a large member after a few rows
+// without csvFile.finish, as a caller that gives up may: the member
+// reader's finish must stop the goroutine and still hash every byte.
+func TestCSVReadAheadAbandoned(t *testing.T) {
+	data := bigCSV(60000)
+	before := runtime.NumGoroutine()
+	for i := 0; i < 20; i++ {
+		mr := newMemberReader(&endingReader{data: data, err: io.EOF}, "SHA256")
+		c := openCSV(newSink("b.zip", false), "m.csv", newTextScanner(mr, 1<<20), true)
+		for k := 0; k < 3; k++ {
+			c.next()
+		}
+		mr.finish()
+		if want := sha256.Sum256(data); !bytes.Equal(mr.sum(0), want[:]) || mr.n != int64(len(data)) {
+			t.Fatalf("after abandoning, %d bytes hashed of %d", mr.n, len(data))
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines before, %d after abandoning 20 members", before, n)
+	}
+}

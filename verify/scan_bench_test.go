@@ -1,0 +1,267 @@
+package verify
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/licaudit/licaudit/bundle"
+	"github.com/licaudit/licaudit/generate"
+)
+
+// Benchmarks of the reading machinery: the CSV scanner against
+// encoding/csv, the CSV checks, the text scanner, the member pipeline (the
+// hash path) and the identifier set. Inputs are generated once per run.
+// bench/run.sh measures whole commands; these isolate the parts.
+
+var benchInputs struct {
+	once              sync.Once
+	err               error
+	flexnet, vossAnon []byte // CSV texts
+	flexnetZIP        string // an extract on disk
+}
+
+// benchCSV returns a FlexNet entitlement CSV of about 30,000 line items
+// and a VOSS anonymous CSV of 100,000 customers.
+func benchCSV(b *testing.B) (flexnet, vossAnon []byte, flexnetZIP string) {
+	b.Helper()
+	in := &benchInputs
+	in.once.Do(func() {
+		dir, err := os.MkdirTemp("", "licaudit-bench")
+		if err != nil {
+			in.err = err
+			return
+		}
+		o := generate.DefaultFlexNetOptions()
+		o.Entitlements, o.MaxLineItems = 15000, 3
+		paths, err := generate.WriteFlexNet(dir, o, true)
+		if err != nil {
+			in.err = err
+			return
+		}
+		in.flexnetZIP = paths[0]
+		if in.flexnet, in.err = zipMember(paths[0], schemaPrefixEntitlements); in.err != nil {
+			return
+		}
+		paths, err = generate.WriteVOSS(dir, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 100000, Seed: 1}, true)
+		if err != nil {
+			in.err = err
+			return
+		}
+		for _, p := range paths {
+			if strings.HasSuffix(p, ".zip") {
+				in.vossAnon, in.err = zipMember(p, "_anonymous_")
+			}
+		}
+	})
+	if in.err != nil {
+		b.Fatal(in.err)
+	}
+	return in.flexnet, in.vossAnon, in.flexnetZIP
+}
+
+const schemaPrefixEntitlements = "EntitlementsExtract-"
+
+// zipMember returns the content of the first member whose name holds part.
+func zipMember(path, part string) ([]byte, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if strings.Contains(f.Name, part) && !strings.HasSuffix(f.Name, ".hash") {
+			rc, err := f.Open()
+			if err != nil {
+				return nil, err
+			}
+			defer rc.Close()
+			return io.ReadAll(rc)
+		}
+	}
+	return nil, fmt.Errorf("%s holds no member named like %q", filepath.Base(path), part)
+}
+
+func benchCSVInputs(b *testing.B) map[string][]byte {
+	fne, anon, _ := benchCSV(b)
+	return map[string][]byte{"flexnet": fne, "voss-anonymous": anon}
+}
+
+// BenchmarkCSVRead compares reading records with csvScanner and with
+// encoding/csv configured as csvScanner mimics it.
+func BenchmarkCSVRead(b *testing.B) {
+	for name, data := range benchCSVInputs(b) {
+		b.Run("scanner/"+name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				sc := newCSVScanner(bytes.NewReader(data))
+				for {
+					if _, err := sc.Read(); err != nil {
+						break
+					}
+				}
+			}
+		})
+		b.Run("encoding-csv/"+name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				cr := csv.NewReader(bytes.NewReader(data))
+				cr.ReuseRecord, cr.FieldsPerRecord = true, -1
+				for {
+					if _, err := cr.Read(); err != nil {
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCSVChecks reads a CSV through everything every CSV member goes
+// through: the text scanner (encoding, line endings, line limit), the
+// scanner, the header and row checks (ragged rows, formula injection).
+func BenchmarkCSVChecks(b *testing.B) {
+	for name, data := range benchCSVInputs(b) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				s := newSink("bench", false)
+				t := newTextScanner(bytes.NewReader(data), DefaultCSVLimits().MaxLineBytes)
+				c := openCSV(s, "bench.csv", t, true)
+				for _, _, ok := c.next(); ok; _, _, ok = c.next() {
+				}
+				c.finish()
+			}
+		})
+	}
+}
+
+// BenchmarkTextScanner measures the byte checks alone.
+func BenchmarkTextScanner(b *testing.B) {
+	data, _, _ := benchCSV(b)
+	buf := make([]byte, 64<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		t := newTextScanner(bytes.NewReader(data), DefaultCSVLimits().MaxLineBytes)
+		for {
+			if _, err := t.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+}
+
+// BenchmarkMemberReader measures the hash path: the member pipeline with
+// SHA-256, over bytes in memory and over a member inflated from a ZIP.
+func BenchmarkMemberReader(b *testing.B) {
+	data, _, zipPath := benchCSV(b)
+	buf := make([]byte, 64<<10)
+	b.Run("memory-sha256", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			m := newMemberReader(io.NopCloser(bytes.NewReader(data)), "SHA256")
+			for {
+				if _, err := m.Read(buf); err != nil {
+					break
+				}
+			}
+			m.finish()
+		}
+	})
+	b.Run("zip-inflate-sha256", func(b *testing.B) {
+		a, err := bundle.Open(zipPath, bundle.DefaultLimits())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer a.Close()
+		var e *bundle.Entry
+		for _, x := range a.Entries {
+			if strings.HasPrefix(x.Name, schemaPrefixEntitlements) {
+				e = x
+			}
+		}
+		b.SetBytes(e.Size)
+		b.ReportAllocs()
+		for b.Loop() {
+			rc, err := a.Open(e)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m := newMemberReader(rc, "SHA256")
+			for {
+				if _, err := m.Read(buf); err != nil {
+					break
+				}
+			}
+			m.finish()
+			if m.err != nil {
+				b.Fatal(m.err)
+			}
+		}
+	})
+}
+
+// BenchmarkIDSet adds a million and ten million distinct identifiers and
+// reports the bytes the set holds per identifier, against a
+// map[uint64]uint32 of the same hashes (measured as live heap).
+func BenchmarkIDSet(b *testing.B) {
+	for _, n := range []int{1_000_000, 10_000_000} {
+		ids := func(yield func(int, string) bool) {
+			buf := []byte("pkid-")
+			for i := range n {
+				buf = strconv.AppendUint(buf[:5], uint64(i)*2654435761, 16)
+				if !yield(i, string(buf)) {
+					return
+				}
+			}
+		}
+		b.Run(fmt.Sprintf("idset/%dM", n/1_000_000), func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				s := newIDSet()
+				for i, id := range ids {
+					s.add(id, i+2)
+				}
+				size = s.bytes()
+			}
+			b.ReportMetric(float64(size)/float64(n), "bytes/id")
+		})
+		b.Run(fmt.Sprintf("map/%dM", n/1_000_000), func(b *testing.B) {
+			b.ReportAllocs()
+			var size uint64
+			for b.Loop() {
+				s := newIDSet()
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				m := map[uint64]uint32{}
+				for i, id := range ids {
+					h := s.hash(id)
+					if _, ok := m[h]; !ok {
+						m[h] = uint32(i + 2)
+					}
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				size = after.HeapAlloc - before.HeapAlloc
+				runtime.KeepAlive(m)
+			}
+			b.ReportMetric(float64(size)/float64(n), "bytes/id")
+		})
+	}
+}
