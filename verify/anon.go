@@ -116,7 +116,7 @@ func personalData(cell string) string {
 // looksLikePhone accepts 7 to 15 digits written with a leading + or with
 // separators, and refuses plain integers (counts), dates and decimals.
 func looksLikePhone(cell string) bool {
-	if len(cell) < 7 || len(cell) > 24 || !phonePattern.MatchString(cell) || datePattern.MatchString(cell) {
+	if len(cell) < 7 || len(cell) > 24 || !phoneAlphabet(cell) || !phonePattern.MatchString(cell) || datePattern.MatchString(cell) {
 		return false
 	}
 	digits, seps := 0, 0
@@ -224,7 +224,7 @@ func (v *vossBundle) splitBundleName(meta []metaLine) {
 // Messages quote cells and names through the sink, redacted by default.
 func (v *vossBundle) checkCells(c *csvFile, rec []string, line, skip int) {
 	for i, cell := range rec {
-		if cell == "" || i == skip {
+		if cell == "" || i == skip || isDigits(cell) {
 			continue
 		}
 		col := c.header[i]
@@ -358,4 +358,33 @@ func (t *csvTotals) result() *finding.CSVTotals {
 		r.Sums[c] = t.sums[k]
 	}
 	return r
+}
+
+// phoneAlphabet is the cheap test run before the phone pattern: only digits
+// and the characters phone numbers are written with, and at least one that
+// is not a digit (a plain integer is a count). Almost every cell of an
+// anonymous CSV (hex PKIDs, counts) fails it at once.
+func phoneAlphabet(cell string) bool {
+	other := false
+	for i := 0; i < len(cell); i++ {
+		switch c := cell[i]; {
+		case c >= '0' && c <= '9':
+		case c == '+' || c == '(' || c == ')' || c == '-' || c == '.' || c == '/' || c == ' ':
+			other = true
+		default:
+			return false
+		}
+	}
+	return other
+}
+
+// isDigits reports a non-empty cell of ASCII digits only: a count, which
+// can hold no name, path or personal data.
+func isDigits(cell string) bool {
+	for i := 0; i < len(cell); i++ {
+		if cell[i] < '0' || cell[i] > '9' {
+			return false
+		}
+	}
+	return cell != ""
 }
