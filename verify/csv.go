@@ -73,6 +73,9 @@ type csvFile struct {
 	// ahead reads the rows on a goroutine of their own when the member is
 	// large (see startAhead); nil when they are read in place.
 	ahead *csvAhead
+	// formula is the scanner's word on the record read last: whether a
+	// cell may start like a formula, so that most rows skip the check.
+	formula bool
 }
 
 // openCSV reads the metadata lines (when allowMeta) and the header row. A
@@ -143,10 +146,10 @@ func (c *csvFile) read() ([]string, int, bool) {
 		var line int
 		var err error
 		if c.ahead != nil {
-			rec, line, err = c.ahead.next()
+			rec, line, c.formula, err = c.ahead.next()
 		} else {
 			rec, err = c.sc.Read()
-			line = c.sc.line()
+			line, c.formula = c.sc.line(), c.sc.formula
 		}
 		if err == nil {
 			return rec, line, true
@@ -205,7 +208,7 @@ func (c *csvFile) next() ([]string, int, bool) {
 				"line %d has %d fields but the header has %d; quote fields that contain commas", line, len(rec), len(c.header))
 			continue
 		}
-		if c.spreadsheet {
+		if c.spreadsheet && c.formula {
 			c.checkFormulas(rec, line)
 		}
 		return rec, line, true
@@ -237,6 +240,7 @@ func (c *csvFile) finish() {
 	if c.ahead != nil {
 		c.ahead.stopAhead()
 	}
+	c.sc.release()
 	reportEncoding(c.s, c.member, c.t, ruleCSVEncoding)
 	if c.t.bom {
 		c.s.add(ruleCSVBOM, at{file: c.member, line: 1}, "the CSV starts with a UTF-8 byte-order mark; it is tolerated")

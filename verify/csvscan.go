@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
+	"sync"
 )
 
 // csvScanner reads CSV records exactly as encoding/csv's Reader does with
@@ -26,20 +28,23 @@ import (
 // Read returned along with an error before it returns the error; it reads no
 // further after an error (the readers it sits on repeat their error).
 type csvScanner struct {
-	r    io.Reader
-	buf  []byte
-	pos  int // buf[pos:end] is read but not yet consumed
-	end  int
-	seen int   // buf[pos:pos+seen] is known to hold no '\n'
-	rerr error // the underlying reader's error, once it returned one
+	r      io.Reader
+	buf    []byte
+	pooled *[]byte // the pool's buffer buf started as
+	pos    int     // buf[pos:end] is read but not yet consumed
+	end    int
+	seen   int   // buf[pos:pos+seen] is known to hold no '\n'
+	rerr   error // the underlying reader's error, once it returned one
 
 	numLine int // physical lines consumed
 	recLine int // the line the last record started on
 
 	recordBuffer []byte
 	fieldIndexes []int
-	bounds       []int // splitLine's field starts and ends
 	record       []string
+	// formula is set when a field of the last record may start like a
+	// formula (never unset when one does).
+	formula bool
 
 	// maxRecord bounds a record whose quoted field spans lines (0: no
 	// bound). Each line is bounded before it gets here, but a quote that
@@ -63,8 +68,30 @@ const csvScanBufferSize = 64 << 10
 // as in bufio.
 const maxEmptyReads = 100
 
+// csvScanBuffers are the scanners' initial buffers: a directory of small
+// bundles opens thousands of CSVs.
+var csvScanBuffers = sync.Pool{New: func() any {
+	b := make([]byte, csvScanBufferSize)
+	return &b
+}}
+
 func newCSVScanner(r io.Reader) *csvScanner {
-	return &csvScanner{r: r, buf: make([]byte, csvScanBufferSize)}
+	pooled := csvScanBuffers.Get().(*[]byte)
+	return &csvScanner{r: r, buf: *pooled, pooled: pooled}
+}
+
+// errScannerReleased is what a scanner reads after release.
+var errScannerReleased = errors.New("CSV scanner used after release")
+
+// release gives the scanner's buffer back to the pool; the scanner reads
+// nothing more.
+func (s *csvScanner) release() {
+	if s.pooled != nil && len(s.buf) == csvScanBufferSize {
+		csvScanBuffers.Put(s.pooled)
+	}
+	s.pooled, s.buf = nil, nil
+	s.pos, s.end, s.seen = 0, 0, 0
+	s.rerr = errScannerReleased
 }
 
 // fill reads more bytes after buf[:end], first moving the unconsumed bytes
@@ -211,9 +238,25 @@ func (s *csvScanner) readAppend(dst []string) ([]string, error) {
 // have many short and empty fields.
 func (s *csvScanner) splitLine(dst []string, line []byte) ([]string, bool) {
 	if bytes.IndexByte(line, '"') < 0 {
-		return splitPlain(dst, line), true
+		var rec []string
+		rec, s.formula = splitPlain(dst, line)
+		return rec, true
 	}
-	bounds := s.bounds[:0]
+	// The string is made before the line is known to qualify: the lines
+	// that do not are rare, and then it is only garbage.
+	str := string(line)
+	orig := len(dst)
+	fail := func() ([]string, bool) {
+		clear(dst[orig:])
+		return dst[:orig], false
+	}
+	formula := false
+	field := func(from, to int) {
+		if from < to && formulaStart[line[from]] {
+			formula = true
+		}
+		dst = append(dst, str[from:to])
+	}
 	fieldStart := 0
 	quoted := false // the current field opened with a quote
 	inQuote := false
@@ -231,7 +274,7 @@ func (s *csvScanner) splitLine(dst []string, line []byte) ([]string, bool) {
 				case p == fieldStart && !quoted:
 					inQuote, quoted = true, true
 				default:
-					return dst, false // a doubled quote, or a quote inside an unquoted field
+					return fail() // a doubled quote, or a quote inside an unquoted field
 				}
 				continue
 			}
@@ -240,49 +283,55 @@ func (s *csvScanner) splitLine(dst []string, line []byte) ([]string, bool) {
 			}
 			if quoted {
 				if closedAt != p-1 {
-					return dst, false // text after a closing quote
+					return fail() // text after a closing quote
 				}
-				bounds = append(bounds, fieldStart+1, closedAt)
+				field(fieldStart+1, closedAt)
 			} else {
-				bounds = append(bounds, fieldStart, p)
+				field(fieldStart, p)
 			}
 			fieldStart, quoted = p+1, false
 		}
 	}
 	switch {
 	case inQuote:
-		return dst, false // the field goes on to the next line, or never closes
+		return fail() // the field goes on to the next line, or never closes
 	case quoted:
 		if closedAt != len(line)-1 {
-			return dst, false
+			return fail()
 		}
-		bounds = append(bounds, fieldStart+1, closedAt)
+		field(fieldStart+1, closedAt)
 	default:
-		bounds = append(bounds, fieldStart, len(line))
+		field(fieldStart, len(line))
 	}
-	s.bounds = bounds
-	str := string(line)
-	for k := 0; k < len(bounds); k += 2 {
-		dst = append(dst, str[bounds[k]:bounds[k+1]])
-	}
+	s.formula = formula
 	return dst, true
 }
 
 // splitPlain appends to rec the fields of a line without quotes: the text
-// between its commas, sliced out of one string.
-func splitPlain(rec []string, line []byte) []string {
+// between its commas, sliced out of one string. It also reports whether a
+// field starts like a formula (see formulaStart).
+func splitPlain(rec []string, line []byte) ([]string, bool) {
 	str := string(line)
 	start := 0
+	formula := len(line) > 0 && formulaStart[line[0]]
 	for i := 0; i < len(line); i += 8 {
 		x := wordAt(line, i) ^ commaBytes
 		for m := ^((x&lowBits + lowBits) | x | lowBits); m != 0; m &= m - 1 {
 			p := i + bits.TrailingZeros64(m)/8
 			rec = append(rec, str[start:p])
 			start = p + 1
+			if start < len(line) && formulaStart[line[start]] {
+				formula = true
+			}
 		}
 	}
-	return append(rec, str[start:])
+	return append(rec, str[start:]), formula
 }
+
+// formulaStart are the first bytes of a cell a spreadsheet may run as a
+// formula: csvFile checks the cells of a record only when one of its
+// fields starts so, which the scanner notes on its way through the line.
+var formulaStart = [256]bool{'=': true, '+': true, '-': true, '@': true, '\t': true, '\r': true}
 
 // The search for commas and quotes looks at eight bytes at a time: for a
 // word x, ^((x&lowBits + lowBits) | x | lowBits) sets bit 7 of each byte of
@@ -313,6 +362,7 @@ func tailWord(b []byte) uint64 {
 // encoding/csv's readRecord step by step (its field positions are not
 // kept: only the record's first line is used).
 func (s *csvScanner) readQuoted(dst []string, line []byte, errRead error) ([]string, error) {
+	s.formula = true // not worth tracking on this rare path: csvFile looks
 	var err error
 	const quoteLen = len(`"`)
 	const commaLen = len(",")

@@ -39,6 +39,7 @@ type csvItem struct {
 	from, to int
 	line     int
 	err      error
+	formula  bool // see csvScanner.formula
 }
 
 const (
@@ -81,7 +82,7 @@ func (a *csvAhead) run(sc *csvScanner) {
 			fields, err := sc.readAppend(b.fields)
 			if err == nil {
 				b.fields = fields
-				b.items = append(b.items, csvItem{from: from, to: len(b.fields), line: sc.line()})
+				b.items = append(b.items, csvItem{from: from, to: len(b.fields), line: sc.line(), formula: sc.formula})
 				continue
 			}
 			b.fields = fields[:from]
@@ -104,8 +105,8 @@ func (a *csvAhead) run(sc *csvScanner) {
 
 // next returns the next record and its line, or the error in its place;
 // io.EOF once the goroutine has stopped. The record is valid until the
-// next call.
-func (a *csvAhead) next() ([]string, int, error) {
+// next call; formula reports csvScanner.formula for it.
+func (a *csvAhead) next() (rec []string, line int, formula bool, err error) {
 	for a.cur == nil || a.pos == len(a.cur.items) {
 		if a.cur != nil {
 			select {
@@ -116,16 +117,16 @@ func (a *csvAhead) next() ([]string, int, error) {
 		}
 		b, ok := <-a.batches
 		if !ok {
-			return nil, 0, io.EOF
+			return nil, 0, false, io.EOF
 		}
 		a.cur, a.pos = b, 0
 	}
 	it := a.cur.items[a.pos]
 	a.pos++
 	if it.err != nil {
-		return nil, 0, it.err
+		return nil, 0, false, it.err
 	}
-	return a.cur.fields[it.from:it.to:it.to], it.line, nil
+	return a.cur.fields[it.from:it.to:it.to], it.line, it.formula, nil
 }
 
 // isSyntaxError tells a CSV syntax error, after which reading goes on,

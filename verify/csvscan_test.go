@@ -120,6 +120,11 @@ func scannerReading(r io.Reader, meta bool) csvReading {
 		switch {
 		case err == nil:
 			out.steps = append(out.steps, fmt.Sprintf("%d %q", sc.line(), rec))
+			for _, f := range rec {
+				if !sc.formula && f != "" && formulaStart[f[0]] {
+					out.steps = append(out.steps, fmt.Sprintf("the scanner missed the formula-like cell %q", f))
+				}
+			}
 		case errors.As(err, &pe):
 			out.steps = append(out.steps, fmt.Sprintf("parse %d %d %d %v %q", pe.StartLine, pe.Line, pe.Column, pe.Err, rec))
 		default:
