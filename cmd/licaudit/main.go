@@ -36,9 +36,19 @@ const (
 // more gets it (the collector caps its own CPU share). GOMEMLIMIT overrides.
 const softMemoryLimit = 48 << 20
 
+// gcPercent lets the heap grow four times the live data between
+// collections, up to the soft limit: with the default (100) the collector
+// kept most of a second core busy on streams of short-lived rows, which
+// --jobs 2 then lacked (measured: 500 bundles 0.43 s -> 0.31 s, a 570 MB
+// FlexNet extract 3.42 s -> 2.99 s). GOGC overrides.
+const gcPercent = 400
+
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
