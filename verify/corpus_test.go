@@ -16,11 +16,12 @@ var updateCorpus = flag.Bool("update-corpus", false, "rewrite testdata/voss/case
 
 const corpusDir = "../testdata/voss"
 
-// corpusCase is one checked-in bundle of testdata/voss/cases: how it is
-// made, and (in its expect.txt) the rules it must give.
+// corpusCase is one checked-in export of a generated corpus: how it is
+// made, and the rule it must give ("" for none), kept in its expect.txt.
 type corpusCase struct {
 	name string
 	o    generate.VOSSOptions
+	rule string
 }
 
 // vossCorpus lists the generated cases: valid bundles of every supported
@@ -29,27 +30,20 @@ func vossCorpus() []corpusCase {
 	base := generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", At: exportTime, Customers: 6, Seed: 3}
 	with := func(edit func(o *generate.VOSSOptions)) generate.VOSSOptions { o := base; edit(&o); return o }
 	cases := []corpusCase{
-		{"valid-hyphens", base},
-		{"valid-underscores", with(func(o *generate.VOSSOptions) { o.Provider, o.Host = "Big_Telco", "voss_prod_2" })},
-		{"valid-hash-bare", with(func(o *generate.VOSSOptions) { o.HashForm = generate.HashBare })},
-		{"valid-hash-bsd", with(func(o *generate.VOSSOptions) { o.HashForm = generate.HashBSD })},
-		{"valid-style-19", with(func(o *generate.VOSSOptions) { o.Style = generate.StyleV19 })},
-		{"valid-style-21", with(func(o *generate.VOSSOptions) { o.Style = generate.StyleV21 })},
-		{"valid-audit-5", with(func(o *generate.VOSSOptions) { o.Style = generate.StyleV5 })},
-		{"valid-patches", with(func(o *generate.VOSSOptions) { o.Patches, o.Adaptations = 3, 2 })},
+		{"valid-hyphens", base, ""},
+		{"valid-underscores", with(func(o *generate.VOSSOptions) { o.Provider, o.Host = "Big_Telco", "voss_prod_2" }), ""},
+		{"valid-hash-bare", with(func(o *generate.VOSSOptions) { o.HashForm = generate.HashBare }), ""},
+		{"valid-hash-bsd", with(func(o *generate.VOSSOptions) { o.HashForm = generate.HashBSD }), ""},
+		{"valid-style-19", with(func(o *generate.VOSSOptions) { o.Style = generate.StyleV19 }), ""},
+		{"valid-style-21", with(func(o *generate.VOSSOptions) { o.Style = generate.StyleV21 }), ""},
+		{"valid-audit-5", with(func(o *generate.VOSSOptions) { o.Style = generate.StyleV5 }), ""},
+		{"valid-patches", with(func(o *generate.VOSSOptions) { o.Patches, o.Adaptations = 3, 2 }), ""},
 	}
 	for _, rule := range generate.VOSSDefects() {
 		r := rule
-		cases = append(cases, corpusCase{"defect-" + r, with(func(o *generate.VOSSOptions) { o.Defect = r })})
+		cases = append(cases, corpusCase{"defect-" + r, with(func(o *generate.VOSSOptions) { o.Defect = r }), r})
 	}
 	return cases
-}
-
-func expected(c corpusCase) string {
-	if c.o.Defect == "" {
-		return ""
-	}
-	return c.o.Defect + "\n"
 }
 
 // TestVOSSCorpus verifies every checked-in case and compares the rules
@@ -58,7 +52,7 @@ func expected(c corpusCase) string {
 // zipfile and the zip command (testdata/voss/external/make.sh).
 func TestVOSSCorpus(t *testing.T) {
 	if *updateCorpus {
-		writeCorpus(t)
+		writeCorpus(t, filepath.Join(corpusDir, "cases"), vossCorpus())
 	}
 	dirs, _ := filepath.Glob(filepath.Join(corpusDir, "cases", "*"))
 	ext, _ := filepath.Glob(filepath.Join(corpusDir, "external", "*"))
@@ -99,13 +93,18 @@ func TestVOSSCorpus(t *testing.T) {
 // byte with the checked-in files, so the corpus cannot drift from the
 // generator (and the generator stays deterministic).
 func TestVOSSCorpusIsCurrent(t *testing.T) {
-	for _, c := range vossCorpus() {
-		files := generateCase(t, c)
-		dir := filepath.Join(corpusDir, "cases", c.name)
-		for name, data := range files {
-			got, err := os.ReadFile(filepath.Join(dir, name))
+	checkCorpusCurrent(t, filepath.Join(corpusDir, "cases"), vossCorpus(), "go test ./verify -run VOSSCorpus -update-corpus")
+}
+
+// checkCorpusCurrent fails for every checked-in file under root that the
+// generator would now write differently, naming the command that fixes it.
+func checkCorpusCurrent(t *testing.T, root string, cases []corpusCase, fix string) {
+	t.Helper()
+	for _, c := range cases {
+		for name, data := range generateCase(t, c) {
+			got, err := os.ReadFile(filepath.Join(root, c.name, name))
 			if err != nil || !bytes.Equal(got, data) {
-				t.Errorf("%s/%s is stale: run go test ./verify -run VOSSCorpus -update-corpus", c.name, name)
+				t.Errorf("%s/%s is stale: run %s", c.name, name, fix)
 			}
 		}
 	}
@@ -117,7 +116,11 @@ func generateCase(t *testing.T, c corpusCase) map[string][]byte {
 	if _, err := generate.WriteVOSS(tmp, c.o, false); err != nil {
 		t.Fatalf("%s: %v", c.name, err)
 	}
-	out := map[string][]byte{"expect.txt": []byte(expected(c))}
+	expect := ""
+	if c.rule != "" {
+		expect = c.rule + "\n"
+	}
+	out := map[string][]byte{"expect.txt": []byte(expect)}
 	entries, _ := os.ReadDir(tmp)
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join(tmp, e.Name()))
@@ -129,12 +132,13 @@ func generateCase(t *testing.T, c corpusCase) map[string][]byte {
 	return out
 }
 
-func writeCorpus(t *testing.T) {
-	root := filepath.Join(corpusDir, "cases")
+// writeCorpus replaces the corpus under root with freshly generated cases.
+func writeCorpus(t *testing.T, root string, cases []corpusCase) {
+	t.Helper()
 	if err := os.RemoveAll(root); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range vossCorpus() {
+	for _, c := range cases {
 		dir := filepath.Join(root, c.name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)

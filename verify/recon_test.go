@@ -23,20 +23,12 @@ var updateRecon = flag.Bool("update-recon", false, "rewrite testdata/recon from 
 
 const reconDir = "../testdata/recon"
 
-// reconCase is one case of the partner self-check corpus: an export (a
-// ZIP and its detailed CSV) and the one rule it must give, if any.
-type reconCase struct {
-	name string
-	o    generate.VOSSOptions
-	rule string
-}
-
-func reconCorpus() []reconCase {
+func reconCorpus() []corpusCase {
 	base := generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", At: exportTime, Customers: 12, Seed: 11}
 	with := func(defect string) generate.VOSSOptions { o := base; o.Defect = defect; return o }
 	underscores := base
 	underscores.Provider, underscores.Host, underscores.Defect = "Big_Telco", "voss_prod_2", "anon.known-identifier:host"
-	return []reconCase{
+	return []corpusCase{
 		{"perfect-pair", base, ""},
 		{"count-changed", with("recon.count-mismatch"), "recon.count-mismatch"},
 		{"customer-dropped", with("recon.customer-set"), "recon.customer-set"},
@@ -49,51 +41,12 @@ func reconCorpus() []reconCase {
 	}
 }
 
-// generateRecon writes a case into dir and returns its files by name.
-func generateRecon(t *testing.T, c reconCase) map[string][]byte {
-	t.Helper()
-	tmp := t.TempDir()
-	if _, err := generate.WriteVOSS(tmp, c.o, false); err != nil {
-		t.Fatalf("%s: %v", c.name, err)
-	}
-	out := map[string][]byte{"expect.txt": []byte(c.rule + "\n")}
-	if c.rule == "" {
-		out["expect.txt"] = []byte{}
-	}
-	entries, _ := os.ReadDir(tmp)
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(tmp, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = b
-	}
-	return out
-}
-
-func writeRecon(t *testing.T) {
-	if err := os.RemoveAll(reconDir); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range reconCorpus() {
-		dir := filepath.Join(reconDir, c.name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for name, data := range generateRecon(t, c) {
-			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
 // TestReconCorpus verifies each case of testdata/recon (the ZIP paired
 // with the detailed CSV beside it) and checks that it gives exactly the
 // rule of its expect.txt, or nothing.
 func TestReconCorpus(t *testing.T) {
 	if *updateRecon {
-		writeRecon(t)
+		writeCorpus(t, reconDir, reconCorpus())
 	}
 	for _, c := range reconCorpus() {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,14 +77,7 @@ func TestReconCorpus(t *testing.T) {
 // TestReconCorpusIsCurrent regenerates each case and compares it with the
 // checked-in files.
 func TestReconCorpusIsCurrent(t *testing.T) {
-	for _, c := range reconCorpus() {
-		for name, data := range generateRecon(t, c) {
-			got, err := os.ReadFile(filepath.Join(reconDir, c.name, name))
-			if err != nil || !bytes.Equal(got, data) {
-				t.Errorf("%s/%s is stale: run go test ./verify -run ReconCorpus -update-recon", c.name, name)
-			}
-		}
-	}
+	checkCorpusCurrent(t, reconDir, reconCorpus(), "go test ./verify -run ReconCorpus -update-recon")
 }
 
 // TestEveryVOSSDefectVariantBreaksExactlyItsRule is the variants' side of
