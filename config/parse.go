@@ -199,13 +199,6 @@ func where(keyPath string) string {
 	return keyPath + ": "
 }
 
-func join(keyPath, key string) string {
-	if keyPath == "" {
-		return key
-	}
-	return keyPath + "." + key
-}
-
 // fields walks a mapping, calling the handler of each known key and
 // reporting unknown and repeated keys. known lists the keys for messages.
 func (p *parser) fields(n *yaml.Node, keyPath string, handlers map[string]func(key, val *yaml.Node), known []string) {

@@ -81,10 +81,6 @@ type vossModel struct {
 	members []member
 	// hashOf overrides the .hash text of a member (by base name).
 	hashOf map[string][]byte
-	// layout and bytes are a defect's changes to the member list and to
-	// the ZIP's bytes.
-	layout func(m *vossModel)
-	bytes  func(b []byte) []byte
 	// detailedBeside is false when a defect puts it elsewhere.
 	detailedBeside bool
 }

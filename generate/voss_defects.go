@@ -25,14 +25,6 @@ func editAnonymous(row func(i int, cells []string) []string) func(m *vossModel) 
 	return func(m *vossModel) { m.anonymous = m.csvText(false, row) }
 }
 
-// firstCountColumn is the index of the first count cell of an anonymous row.
-func (m *vossModel) firstCountColumn() int {
-	if m.o.Style == StyleV5 {
-		return 2
-	}
-	return 1
-}
-
 // breakdownWith adds an anonymous breakdown CSV (an optional member that is
 // checked only for anonymity) holding value in one cell.
 func breakdownWith(value func(m *vossModel) string) func(m *vossModel) {

@@ -107,7 +107,7 @@ func junitSuiteOf(b Bundle, r *Report) junitSuite {
 			switch {
 			case f.Waived != "":
 				other = append(other, "waived "+f.Severity.String()+" ("+xmlText(f.Waived)+"): "+line)
-			case f.Severity >= r.FailOn:
+			case r.Fails(f):
 				failed = append(failed, line)
 			default:
 				other = append(other, f.Severity.String()+": "+line)

@@ -109,7 +109,7 @@ func (r *Report) Finalize() {
 				continue
 			}
 			b.Counts.add(f.Severity)
-			if f.Severity >= r.FailOn {
+			if r.Fails(f) {
 				b.Verdict = Fail
 			}
 		}
@@ -122,6 +122,11 @@ func (r *Report) Finalize() {
 		r.Summary.Warning += b.Counts.Warning
 		r.Summary.Info += b.Counts.Info
 	}
+}
+
+// Fails reports whether f fails its bundle: unwaived and at or above FailOn.
+func (r *Report) Fails(f finding.Finding) bool {
+	return f.Waived == "" && f.Severity >= r.FailOn
 }
 
 // SortFindings orders findings by file, line, rule, then location and

@@ -209,11 +209,6 @@ func waivedCount(b Bundle) int {
 	return n
 }
 
-// failing reports whether f fails its bundle under the threshold.
-func failing(f finding.Finding, failOn finding.Severity) bool {
-	return f.Waived == "" && f.Severity >= failOn
-}
-
 // baseName is the last element of a slash- or backslash-separated path, so
 // that Windows paths given on the command line shorten too.
 func baseName(p string) string {

@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -151,6 +150,3 @@ func (s *Set) Digest() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
-
-// ErrNoSchema is returned for a name without a schema.
-var ErrNoSchema = errors.New("no such schema")

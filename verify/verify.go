@@ -225,15 +225,21 @@ func Run(inputs []Input, opts Options) []Result {
 	return results
 }
 
+// builtinSchemas compiles the built-in schemas once per process, for
+// callers that leave Options.Schemas unset, rather than once per bundle.
+var builtinSchemas = sync.OnceValue(func() *schema.Set {
+	s, err := schema.Load("")
+	if err != nil {
+		panic(err) // the built-in schemas compile; a schema test proves it
+	}
+	return s
+})
+
 // Verify checks one input. It never fails: what goes wrong with the input
 // is a finding. It never writes to the input.
 func Verify(in Input, opts Options) Result {
 	if opts.Schemas == nil {
-		s, err := schema.Load("")
-		if err != nil {
-			panic(err) // the built-in schemas compile; a test proves it
-		}
-		opts.Schemas = s
+		opts.Schemas = builtinSchemas()
 	}
 	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
 	s := newSink(filepath.Base(in.Path), opts.ShowValues)

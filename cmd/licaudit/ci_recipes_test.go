@@ -160,7 +160,7 @@ func newSandbox(t *testing.T, name, defect string) ciSandbox {
 	if defect != "" {
 		args = append(args, "--defect", defect)
 	}
-	if code, _, errOut := runCLI(t, args...); code != exitOK {
+	if code, _, errOut := licaudit(t, args...); code != exitOK {
 		t.Fatalf("generate: exit %d: %s", code, errOut)
 	}
 	entries, err := os.ReadDir(filepath.Join(s.dir, "exports"))
@@ -242,7 +242,7 @@ func runDocCommand(t *testing.T, s ciSandbox, c docCommand) {
 			want = exitFindings
 		}
 	}
-	code, stdout, stderr := runCLI(t, args...)
+	code, stdout, stderr := licaudit(t, args...)
 	if code != want {
 		t.Fatalf("%s\nexit %d, want %d\nstdout:\n%s\nstderr:\n%s", where, code, want, stdout, stderr)
 	}

@@ -17,7 +17,7 @@ import (
 func TestConfigInit(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "licaudit.yaml")
-	if code, out, errOut := runCLI(t, "config", "init", target); code != exitOK || !strings.Contains(out, "wrote "+target) {
+	if code, out, errOut := licaudit(t, "config", "init", target); code != exitOK || !strings.Contains(out, "wrote "+target) {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
 	got, err := os.ReadFile(target)
@@ -32,14 +32,14 @@ func TestConfigInit(t *testing.T) {
 	if err := os.WriteFile(target, []byte("version: 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := runCLI(t, "config", "init", target)
+	code, _, errOut := licaudit(t, "config", "init", target)
 	if code != exitUsage || !strings.Contains(errOut, "exists; use config init --force") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if got, _ := os.ReadFile(target); string(got) != "version: 1\n" {
 		t.Fatal("config init overwrote a file without --force")
 	}
-	if code, _, errOut := runCLI(t, "config", "init", "--force", target); code != exitOK {
+	if code, _, errOut := licaudit(t, "config", "init", "--force", target); code != exitOK {
 		t.Fatalf("--force: exit %d: %s", code, errOut)
 	}
 	if got, _ := os.ReadFile(target); string(got) != config.Starter {
@@ -52,18 +52,18 @@ func TestConfigInit(t *testing.T) {
 
 func TestConfigInitTargets(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := runCLI(t, "config", "init", dir); code != exitOK {
+	if code, _, errOut := licaudit(t, "config", "init", dir); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, config.DefaultFile)); err != nil {
 		t.Errorf("a directory PATH did not get %s: %v", config.DefaultFile, err)
 	}
-	code, out, _ := runCLI(t, "config", "init", "-")
+	code, out, _ := licaudit(t, "config", "init", "-")
 	if code != exitOK || out != config.Starter {
 		t.Errorf("config init - printed %q (exit %d)", out, code)
 	}
 	t.Chdir(t.TempDir())
-	if code, _, errOut := runCLI(t, "config", "init"); code != exitOK {
+	if code, _, errOut := licaudit(t, "config", "init"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if _, err := os.Stat(config.DefaultFile); err != nil {
@@ -73,7 +73,7 @@ func TestConfigInitTargets(t *testing.T) {
 		{"config", "init", filepath.Join("no", "such", "dir", "x.yaml")},
 		{"config", "init", "a.yaml", "b.yaml"},
 	} {
-		if code, _, errOut := runCLI(t, args...); code != exitUsage || errOut == "" {
+		if code, _, errOut := licaudit(t, args...); code != exitUsage || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
 	}
@@ -86,7 +86,7 @@ func TestConfigCheck(t *testing.T) {
 	write(t, good, "rules:\n  ignore: [csv.bom]\nwaivers:\n  - rule: csv.bom\n    reason: old\n    expires: 2020-01-01\n")
 	write(t, bad, "rules:\n  severty: {}\n")
 
-	code, out, errOut := runCLI(t, "config", "check", good)
+	code, out, errOut := licaudit(t, "config", "check", good)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -95,12 +95,12 @@ func TestConfigCheck(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	code, _, errOut = runCLI(t, "config", "check", bad)
+	code, _, errOut = licaudit(t, "config", "check", bad)
 	if code != exitUsage || !strings.Contains(errOut, bad+`:2: unknown key "severty" in rules`) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 	t.Chdir(t.TempDir())
-	if code, _, errOut := runCLI(t, "config", "check"); code != exitUsage || !strings.Contains(errOut, "no .licaudit.yaml") {
+	if code, _, errOut := licaudit(t, "config", "check"); code != exitUsage || !strings.Contains(errOut, "no .licaudit.yaml") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
@@ -111,7 +111,7 @@ func TestConfigCheck(t *testing.T) {
 // and still satisfies the report schema.
 func TestVerifyReportsWaiversAgainstTheConfig(t *testing.T) {
 	bundles := t.TempDir()
-	if code, _, errOut := runCLI(t, "generate", "voss", "--customers", "3", "--defect", "hash.weak-algorithm", "--out", bundles); code != exitOK {
+	if code, _, errOut := licaudit(t, "generate", "voss", "--customers", "3", "--defect", "hash.weak-algorithm", "--out", bundles); code != exitOK {
 		t.Fatalf("generate: exit %d: %s", code, errOut)
 	}
 	dir := t.TempDir()
@@ -129,7 +129,7 @@ waivers:
     expires: 2020-01-01
 `)
 	reportPath := filepath.Join(dir, "r.json")
-	code, _, errOut := runCLI(t, "verify", "--quiet", "--config", cfg, "--fail-on", "warning", "--format", "json="+reportPath, bundles)
+	code, _, errOut := licaudit(t, "verify", "--quiet", "--config", cfg, "--fail-on", "warning", "--format", "json="+reportPath, bundles)
 	// The expired waiver's warning fails the run at --fail-on warning; the
 	// weak hash itself is waived.
 	if code != exitFindings {
@@ -179,7 +179,7 @@ waivers:
 	// A bad configuration is a usage error naming the line, before any
 	// bundle is read.
 	write(t, cfg, "waivers:\n  - rule: hash.weak-algorithm\n    reason: r\n    expires: 2026-13-01\n")
-	code, _, errOut = runCLI(t, "verify", "--quiet", "--config", cfg, bundles)
+	code, _, errOut = licaudit(t, "verify", "--quiet", "--config", cfg, bundles)
 	if code != exitUsage || !strings.Contains(errOut, cfg+`:4: waivers[0].expires: "2026-13-01" is not a date YYYY-MM-DD`) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}

@@ -7,9 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/licaudit/licaudit/schema"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // licaudit runs the command line in-process and returns its exit status and
@@ -96,18 +93,7 @@ func TestSeveralFormatsInOneRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := schema.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sch, _ := set.Validator(schema.Report)
-	if err := sch.Validate(doc); err != nil {
-		t.Fatalf("JSON report violates its schema: %v", err)
-	}
+	validateReport(t, raw)
 	var rep struct {
 		Provenance struct{ RulesSHA256, SchemasSHA256 string } `json:"provenance"`
 		Bundles    []struct {

@@ -15,17 +15,9 @@ import (
 	"github.com/licaudit/licaudit/verify"
 )
 
-// runCLI runs the command line in-process: exit status, stdout, stderr.
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := run(append([]string{"licaudit"}, args...), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 // TestRulesDocIsCurrent keeps docs/rules.md what the code generates.
 func TestRulesDocIsCurrent(t *testing.T) {
-	code, out, errOut := runCLI(t, "rules", "--format", "markdown")
+	code, out, errOut := licaudit(t, "rules", "--format", "markdown")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -39,7 +31,7 @@ func TestRulesDocIsCurrent(t *testing.T) {
 }
 
 func TestRulesJSON(t *testing.T) {
-	code, out, errOut := runCLI(t, "rules", "--format", "json")
+	code, out, errOut := licaudit(t, "rules", "--format", "json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -99,7 +91,7 @@ func TestRulesDefectColumn(t *testing.T) {
 }
 
 func TestRulesTable(t *testing.T) {
-	code, out, errOut := runCLI(t, "rules")
+	code, out, errOut := licaudit(t, "rules")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -138,7 +130,7 @@ func TestRulesMarkdownHasEveryRule(t *testing.T) {
 
 func TestRulesUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"rules", "--format", "yaml"}, {"rules", "extra"}} {
-		if code, _, errOut := runCLI(t, args...); code != exitUsage || errOut == "" {
+		if code, _, errOut := licaudit(t, args...); code != exitUsage || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
 	}
