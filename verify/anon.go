@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"hash/maphash"
 	"regexp"
 	"strconv"
 	"strings"
@@ -260,14 +261,15 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 	}
 	counts := countColumns(c.header)
 	totals := newCSVTotals(c.header, counts)
-	ids := newIDSet()
+	ids := newIDLog(maphash.MakeSeed())
+	var values []int64
 	var recon *reconRun
 	if pk >= 0 {
 		recon = v.startRecon(c, counts)
 	}
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		v.checkCells(c, rec, line, -1)
-		values := parseCounts(v.s, c, rec, line, counts)
+		values = parseCounts(v.s, c, rec, line, counts, values)
 		totals.add(counts, values)
 		if pk < 0 {
 			continue
@@ -277,13 +279,14 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 			v.s.add(ruleAnonCustomerKey, at{file: c.member, line: line, location: colCustomerPKID}, "line %d has an empty Customer PKID", line)
 			continue
 		}
-		if first, dup := ids.add(id, line); dup {
-			v.s.add(ruleAnonCustomerKey, at{file: c.member, line: line, location: colCustomerPKID}, "the Customer PKID on line %d repeats line %d; each customer has one row", line, first)
-			continue
-		}
+		ids.add(id, line)
 		if recon != nil {
 			recon.row(id, line, values)
 		}
+	}
+	reps, _ := ids.finish(false)
+	for _, rep := range reps {
+		v.s.add(ruleAnonCustomerKey, at{file: c.member, line: int(rep.line), location: colCustomerPKID}, "the Customer PKID on line %d repeats line %d; each customer has one row", rep.line, rep.first)
 	}
 	if recon != nil {
 		recon.finish()
@@ -311,21 +314,40 @@ func countColumns(header []string) []int {
 // invalidCount marks a count cell that did not parse.
 const invalidCount = -1
 
-// parseCounts reads the count cells of a row, reporting those that are not
-// non-negative integers.
-func parseCounts(s *sink, c *csvFile, rec []string, line int, counts []int) []int64 {
-	values := make([]int64, len(counts))
-	for k, i := range counts {
-		cell := strings.TrimSpace(rec[i])
-		n, err := strconv.ParseInt(cell, 10, 64)
-		if err != nil || n < 0 {
-			values[k] = invalidCount
-			s.add(ruleAnonCount, at{file: c.member, line: line, location: c.header[i]}, "the count %s in column %q is not a whole number of zero or more", s.value(cell), c.header[i])
+// parseCounts reads the count cells of a row into values (reused from row
+// to row), reporting those that are not non-negative integers.
+func parseCounts(s *sink, c *csvFile, rec []string, line int, counts []int, values []int64) []int64 {
+	values = values[:0]
+	for _, i := range counts {
+		n, ok := parseCount(rec[i])
+		if !ok {
+			values = append(values, invalidCount)
+			s.add(ruleAnonCount, at{file: c.member, line: line, location: c.header[i]}, "the count %s in column %q is not a whole number of zero or more", s.value(strings.TrimSpace(rec[i])), c.header[i])
 			continue
 		}
-		values[k] = n
+		values = append(values, n)
 	}
 	return values
+}
+
+// parseCount reads a count: a whole number of zero or more, with white
+// space around it allowed. Counts are most of a CSV's cells, so plain
+// digits are read here without strconv's generality.
+func parseCount(cell string) (int64, bool) {
+	if len(cell) > 0 && len(cell) <= 18 {
+		var n int64
+		for i := 0; i < len(cell); i++ {
+			d := cell[i] - '0'
+			if d > 9 {
+				goto general
+			}
+			n = n*10 + int64(d)
+		}
+		return n, true
+	}
+general:
+	n, err := strconv.ParseInt(strings.TrimSpace(cell), 10, 64)
+	return n, err == nil && n >= 0
 }
 
 // csvTotals accumulates customers and per-column sums.

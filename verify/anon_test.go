@@ -333,6 +333,22 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("customers past a read error reported missing: %+v", fs)
 		}
 	})
+	t.Run("repeated rows", func(t *testing.T) {
+		// anon.customer-key reports a repeated PKID; reconciliation
+		// compares its first row only and counts an absent PKID once.
+		v := reconFixture(t, 1)
+		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
+		r := v.startRecon(c, countColumns(header))
+		r.row("pk1", 4, []int64{3, 1, 2})
+		r.row("pk1", 5, []int64{9, 9, 9})
+		r.row("x", 6, []int64{0, 0, 0})
+		r.row("x", 7, []int64{0, 0, 0})
+		r.finish()
+		fs := v.s.finish()
+		if len(fs) != 1 || !strings.HasPrefix(fs[0].Message, `1 Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: "x" (line 6);`) {
+			t.Errorf("findings %+v", fs)
+		}
+	})
 	t.Run("columns", func(t *testing.T) {
 		fs := reconcile(reconFixture(t, 1), []string{"Customer PKID", "A", "D"}, map[string][]int64{"pk1": {1, 7}}, []string{"pk1"}, false)
 		if len(fs) != 1 || fs[0].Rule != "recon.columns" || !strings.Contains(fs[0].Message, `only in the anonymous CSV ["D"]; only in the detailed CSV ["B" "C"]`) {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"hash/maphash"
 	"path/filepath"
 	"strings"
 
@@ -99,14 +100,15 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 	if pk >= 0 && paired {
 		table = newCustomerTable(path, member, totals.columns)
 	}
-	ids := newIDSet()
+	ids := newIDLog(maphash.MakeSeed())
+	var values []int64
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		if id != nil {
 			for _, nc := range nameCols {
 				id.add(rec[nc.index], nc.kind)
 			}
 		}
-		values := parseCounts(s, c, rec, line, counts)
+		values = parseCounts(s, c, rec, line, counts, values)
 		totals.add(counts, values)
 		if pk < 0 {
 			continue
@@ -116,13 +118,14 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 			s.add(ruleAnonCustomerKey, at{file: member, line: line, location: colCustomerPKID}, "line %d of the detailed CSV has an empty Customer PKID", line)
 			continue
 		}
-		if first, dup := ids.add(key, line); dup {
-			s.add(ruleAnonCustomerKey, at{file: member, line: line, location: colCustomerPKID}, "the Customer PKID on line %d of the detailed CSV repeats line %d", line, first)
-			continue
-		}
+		ids.add(key, line)
 		if table != nil {
 			table.add(key, line, values)
 		}
+	}
+	reps, _ := ids.finish(false)
+	for _, rep := range reps {
+		s.add(ruleAnonCustomerKey, at{file: member, line: int(rep.line), location: colCustomerPKID}, "the Customer PKID on line %d of the detailed CSV repeats line %d", rep.line, rep.first)
 	}
 	if table != nil {
 		table.seal()

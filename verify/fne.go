@@ -55,7 +55,7 @@ type fneExtract struct {
 	seed maphash.Seed
 	// lineItems are the ActivationIds of the entitlement CSV, and
 	// lineItemsFrom its name; nil when there is no usable entitlement CSV.
-	lineItems     *fneIDSet
+	lineItems     *idSet
 	lineItemsFrom string
 }
 
@@ -202,7 +202,7 @@ func (x *fneExtract) checkStream(rc io.ReadCloser, member string, kind fneFile) 
 	mr := newMemberReader(rc)
 	t := newTextScanner(mr, x.opts.CSV.MaxLineBytes)
 	c := openCSV(x.s, member, t, false)
-	var acts *fneIDSet
+	var acts *idSet
 	if c.header != nil {
 		r := newFNERows(x, c, member, kind)
 		for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
@@ -220,7 +220,7 @@ func (x *fneExtract) checkStream(rc io.ReadCloser, member string, kind fneFile) 
 }
 
 // fneRows checks the rows of one CSV. Its state is a few strings and the
-// compact identifier lists of fneIDs (12 bytes per row and per
+// compact identifier logs of idLog (12 bytes per row and per
 // entitlement), never the rows themselves.
 type fneRows struct {
 	x      *fneExtract
@@ -230,11 +230,11 @@ type fneRows struct {
 	header []string
 	lay    fneLayout
 
-	activationIDs *fneIDs
+	activationIDs *idLog
 	// entitlements holds the EntitlementID of each run of rows with the
 	// line it starts at: one entitlement in two runs has rows away from
 	// its entitlement's.
-	entitlements *fneIDs
+	entitlements *idLog
 	group        struct {
 		id   string // "" before the first row
 		line int
@@ -246,18 +246,18 @@ type fneRows struct {
 func newFNERows(x *fneExtract, c *csvFile, member string, kind fneFile) *fneRows {
 	return &fneRows{x: x, s: x.s, member: member, kind: kind, header: c.header,
 		lay:           checkFNEHeader(x.s, member, c.headerLine, c.header, kind),
-		activationIDs: newFNEIDs(x.seed), entitlements: newFNEIDs(x.seed)}
+		activationIDs: newIDLog(x.seed), entitlements: newIDLog(x.seed)}
 }
 
 // finish reports what needs the whole file: repeated ActivationIds,
 // entitlements whose rows are apart, mixed dates. It returns the set of
 // the file's ActivationIds.
-func (r *fneRows) finish() *fneIDSet {
-	reps, acts := r.activationIDs.finish()
+func (r *fneRows) finish() *idSet {
+	reps, acts := r.activationIDs.finish(true)
 	for _, rep := range reps {
 		r.s.add(ruleFNEActivationID, r.at(int(rep.line), r.lay.activationID), "the ActivationId at line %d repeats the one at line %d; each line item appears once per extract (rows duplicated when files were merged?)", rep.line, rep.first)
 	}
-	reps, _ = r.entitlements.finish()
+	reps, _ = r.entitlements.finish(false)
 	for _, rep := range reps {
 		r.s.add(ruleFNEContinuation, r.at(int(rep.line), r.lay.entitlementID), "line %d repeats the EntitlementID of the rows from line %d, but rows of other entitlements come between; extra line items follow their entitlement's rows: send the extract unsorted and unedited", rep.line, rep.first)
 	}
@@ -405,7 +405,7 @@ func verifyFlexNetCSVFile(res *Result, in Input, s *sink, opts Options) {
 // is not itself under check here (it is verified as its own input). It
 // returns nil when the file is absent or cannot be read whole, so that no
 // link is called absent on partial knowledge.
-func (x *fneExtract) collectActivationIDs(path string) *fneIDSet {
+func (x *fneExtract) collectActivationIDs(path string) *idSet {
 	rc, err := openFile(path)
 	if err != nil {
 		return nil
@@ -418,7 +418,7 @@ func (x *fneExtract) collectActivationIDs(path string) *fneIDSet {
 	if col < 0 {
 		return nil
 	}
-	ids := newFNEIDs(x.seed)
+	ids := newIDLog(x.seed)
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		if id := strings.TrimSpace(rec[col]); id != "" {
 			ids.add(id, line)
@@ -427,6 +427,6 @@ func (x *fneExtract) collectActivationIDs(path string) *fneIDSet {
 	if c.failed || mr.err != nil {
 		return nil
 	}
-	_, set := ids.finish()
+	_, set := ids.finish(true)
 	return set
 }

@@ -27,35 +27,3 @@ func BenchmarkVerifyFlexNet(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkFNEIDs measures collecting and checking a million ActivationIds.
-func BenchmarkFNEIDs(b *testing.B) {
-	x := newFNEExtract(newSink("x", false), DefaultOptions())
-	ids := make([]string, 1_000_000)
-	for i := range ids {
-		ids[i] = "act-" + string(rune('a'+i%26)) + itoaFNE(i)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		s := newFNEIDs(x.seed)
-		for i, id := range ids {
-			s.add(id, i+2)
-		}
-		if reps, _ := s.finish(); len(reps) != 0 {
-			b.Fatal("repeats")
-		}
-	}
-}
-
-func itoaFNE(i int) string {
-	var buf [20]byte
-	n := len(buf)
-	for {
-		n--
-		buf[n] = byte('0' + i%10)
-		i /= 10
-		if i == 0 {
-			return string(buf[n:])
-		}
-	}
-}

@@ -79,11 +79,11 @@ func checkFNEText(kind fneFile, text string, lineItems []string) []finding.Findi
 	s := newSink("Entitlements-2026-11-01-03-00-00.zip", true)
 	x := newFNEExtract(s, DefaultOptions())
 	if lineItems != nil {
-		ids := newFNEIDs(x.seed)
+		ids := newIDLog(x.seed)
 		for i, id := range lineItems {
 			ids.add(id, i+2)
 		}
-		_, x.lineItems = ids.finish()
+		_, x.lineItems = ids.finish(true)
 		x.lineItemsFrom = "EntitlementsExtract-2026-11-01-03-00-00.csv"
 	}
 	x.checkStream(io.NopCloser(strings.NewReader(text)), "M.csv", kind)
@@ -180,44 +180,6 @@ func TestFNERows(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestFNEIDs(t *testing.T) {
-	x := newFNEExtract(newSink("x", false), DefaultOptions())
-	ids := newFNEIDs(x.seed)
-	for i, id := range []string{"b", "a", "c", "a", "b", "a", "d"} {
-		ids.add(id, 10+i)
-	}
-	reps, set := ids.finish()
-	want := []fneRepeat{{line: 13, first: 11}, {line: 14, first: 10}, {line: 15, first: 11}}
-	if !slices.Equal(reps, want) {
-		t.Errorf("repeats %v, want %v", reps, want)
-	}
-	for id, in := range map[string]bool{"a": true, "b": true, "c": true, "d": true, "e": false, "": false} {
-		if set.has(id) != in {
-			t.Errorf("has(%q) = %v", id, !in)
-		}
-	}
-	if set.len() != 4 {
-		t.Errorf("set of %d, want 4 distinct", set.len())
-	}
-	// Across chunks: repeats found, membership by binary search.
-	many := newFNEIDs(x.seed)
-	for i := 0; i < 3*fneChunk; i++ {
-		many.add(fmt.Sprint("id", i%(2*fneChunk)), i+2)
-	}
-	reps, set = many.finish()
-	if len(reps) != fneChunk || reps[0] != (fneRepeat{line: 2*fneChunk + 2, first: 2}) || set.len() != 2*fneChunk {
-		t.Errorf("%d repeats (first %v), %d distinct", len(reps), reps[0], set.len())
-	}
-	for _, id := range []string{"id0", fmt.Sprint("id", 2*fneChunk-1)} {
-		if !set.has(id) {
-			t.Errorf("%s not in the set", id)
-		}
-	}
-	if set.has(fmt.Sprint("id", 2*fneChunk)) {
-		t.Errorf("an identifier never added is in the set")
 	}
 }
 

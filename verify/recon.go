@@ -1,10 +1,12 @@
 package verify
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -39,16 +41,25 @@ func (t *customerTable) add(pkid string, line int, values []int64) {
 	}
 }
 
-// seal sorts the rows for lookup once the file is read.
+// seal sorts the rows for lookup once the file is read, and keeps the
+// first row of a repeated PKID (anon.customer-key reports the others).
 func (t *customerTable) seal() {
-	sort.Slice(t.rows, func(i, j int) bool { return t.rows[i].pk < t.rows[j].pk })
+	slices.SortFunc(t.rows, func(a, b customerRow) int {
+		if c := cmp.Compare(a.pk, b.pk); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.line, b.line)
+	})
+	t.rows = slices.CompactFunc(t.rows, func(a, b customerRow) bool { return a.pk == b.pk })
 	t.matched = make([]bool, len(t.rows))
 }
+
+func (t *customerTable) pkAt(i int) uint64 { return t.rows[i].pk }
 
 // find returns the index of the row of pkid, or -1.
 func (t *customerTable) find(pkid string) int {
 	h := maphash.String(t.seed, pkid)
-	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].pk >= h })
+	i := searchUniform(len(t.rows), h, t.pkAt)
 	if i < len(t.rows) && t.rows[i].pk == h {
 		return i
 	}
@@ -81,7 +92,9 @@ type reconRun struct {
 	toDet        []int    // anonymous count column -> detailed column, or -1
 	missing      []string // PKIDs in the anonymous CSV only (first maxListed)
 	missingLines []int    // and their lines
-	nMissing     int
+	// absent logs every such row's PKID, so that a PKID on several rows
+	// is counted once.
+	absent *idLog
 	det          []int64 // scratch: the detailed row's counts
 }
 
@@ -94,7 +107,7 @@ func (v *vossBundle) startRecon(c *csvFile, counts []int) *reconRun {
 	if t == nil {
 		return nil
 	}
-	r := &reconRun{v: v, c: c}
+	r := &reconRun{v: v, c: c, absent: newIDLog(t.seed)}
 	det := map[string]int{}
 	for i, col := range t.columns {
 		det[strings.TrimSpace(col)] = i
@@ -135,13 +148,18 @@ func listOrNone(cols []string) string {
 	return fmt.Sprintf("%q", cols)
 }
 
-// row compares one anonymous row with its detailed row.
+// row compares one anonymous row with its detailed row. A row whose PKID
+// was matched already repeats an earlier row: anon.customer-key reports it,
+// and its counts are not compared again.
 func (r *reconRun) row(pkid string, line int, values []int64) {
 	t := r.v.detailed
 	i := t.find(pkid)
+	if i >= 0 && t.matched[i] {
+		return
+	}
 	if i < 0 {
-		r.nMissing++
-		if len(r.missing) < maxListed {
+		r.absent.add(pkid, line)
+		if len(r.missing) < maxListed && !slices.Contains(r.missing, pkid) {
 			r.missing = append(r.missing, pkid)
 			r.missingLines = append(r.missingLines, line)
 		}
@@ -165,10 +183,12 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 // says why the rest was not read.
 func (r *reconRun) finish() {
 	t := r.v.detailed
-	if r.nMissing > 0 {
+	rows := r.absent.len()
+	reps, _ := r.absent.finish(false)
+	if n := rows - len(reps); n > 0 {
 		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "anonymous-only"},
 			"%d Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: %s; send the detailed and anonymous CSV of one export",
-			r.nMissing, r.listPKIDs(r.missing, r.missingLines, r.nMissing, "line"))
+			n, r.listPKIDs(r.missing, r.missingLines, n, "line"))
 	}
 	if r.c.failed {
 		return

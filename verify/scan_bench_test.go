@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -213,55 +211,4 @@ func BenchmarkMemberReader(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkIDSet adds a million and ten million distinct identifiers and
-// reports the bytes the set holds per identifier, against a
-// map[uint64]uint32 of the same hashes (measured as live heap).
-func BenchmarkIDSet(b *testing.B) {
-	for _, n := range []int{1_000_000, 10_000_000} {
-		ids := func(yield func(int, string) bool) {
-			buf := []byte("pkid-")
-			for i := range n {
-				buf = strconv.AppendUint(buf[:5], uint64(i)*2654435761, 16)
-				if !yield(i, string(buf)) {
-					return
-				}
-			}
-		}
-		b.Run(fmt.Sprintf("idset/%dM", n/1_000_000), func(b *testing.B) {
-			b.ReportAllocs()
-			var size int
-			for b.Loop() {
-				s := newIDSet()
-				for i, id := range ids {
-					s.add(id, i+2)
-				}
-				size = s.bytes()
-			}
-			b.ReportMetric(float64(size)/float64(n), "bytes/id")
-		})
-		b.Run(fmt.Sprintf("map/%dM", n/1_000_000), func(b *testing.B) {
-			b.ReportAllocs()
-			var size uint64
-			for b.Loop() {
-				s := newIDSet()
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				m := map[uint64]uint32{}
-				for i, id := range ids {
-					h := s.hash(id)
-					if _, ok := m[h]; !ok {
-						m[h] = uint32(i + 2)
-					}
-				}
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				size = after.HeapAlloc - before.HeapAlloc
-				runtime.KeepAlive(m)
-			}
-			b.ReportMetric(float64(size)/float64(n), "bytes/id")
-		})
-	}
 }

@@ -1,0 +1,146 @@
+package verify
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+func TestIDLog(t *testing.T) {
+	l := newIDLog(maphash.MakeSeed())
+	for i, id := range []string{"b", "a", "c", "a", "b", "a", "d", ""} {
+		l.add(id, 10+i)
+	}
+	reps, set := l.finish(true)
+	want := []idRepeat{{line: 13, first: 11}, {line: 14, first: 10}, {line: 15, first: 11}}
+	if !slices.Equal(reps, want) {
+		t.Errorf("repeats %v, want %v", reps, want)
+	}
+	for id, in := range map[string]bool{"a": true, "b": true, "c": true, "d": true, "": true, "e": false} {
+		if set.has(id) != in {
+			t.Errorf("has(%q) = %v", id, !in)
+		}
+	}
+	if set.len() != 5 {
+		t.Errorf("set of %d, want 5 distinct", set.len())
+	}
+	if _, set := newIDLog(maphash.MakeSeed()).finish(true); set.has("a") || set.len() != 0 {
+		t.Error("an empty log gives a non-empty set")
+	}
+	if _, set := newIDLog(maphash.MakeSeed()).finish(false); set != nil {
+		t.Error("finish(false) kept a set")
+	}
+}
+
+// TestIDLogAgainstMap adds enough identifiers to fill many chunks of every
+// bucket, a third of them repeats, and compares the repeats and the set
+// with a map.
+func TestIDLogAgainstMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	l := newIDLog(maphash.MakeSeed())
+	first := map[string]uint32{}
+	var want []idRepeat
+	var ids []string
+	for i := 0; i < 300_000; i++ {
+		id := fmt.Sprintf("id-%d", i)
+		if i%3 == 2 {
+			id = ids[rng.IntN(len(ids))]
+		}
+		ids = append(ids, id)
+		line := uint32(i + 2)
+		l.add(id, int(line))
+		if f, seen := first[id]; seen {
+			want = append(want, idRepeat{line: line, first: f})
+		} else {
+			first[id] = line
+		}
+	}
+	if l.len() != len(ids) {
+		t.Fatalf("len %d, want %d", l.len(), len(ids))
+	}
+	reps, set := l.finish(true)
+	if !slices.Equal(reps, want) {
+		t.Fatalf("%d repeats, want %d (first difference near %v)", len(reps), len(want), firstDiff(reps, want))
+	}
+	if set.len() != len(first) {
+		t.Fatalf("set of %d, want %d", set.len(), len(first))
+	}
+	for id := range first {
+		if !set.has(id) {
+			t.Fatalf("has(%q) is false", id)
+		}
+	}
+	for i := 0; i < 10_000; i++ {
+		if id := fmt.Sprintf("absent-%d", i); set.has(id) {
+			t.Fatalf("has(%q) is true", id)
+		}
+	}
+}
+
+func firstDiff(a, b []idRepeat) any {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return []idRepeat{a[i], b[i]}
+		}
+	}
+	return "the end of the shorter"
+}
+
+// TestSearchUniform checks the galloping search on skewed data, where the
+// first guess is far off, against a binary search.
+func TestSearchUniform(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 3, 17, 1000} {
+		vals := make([]uint64, n)
+		for i := range vals {
+			vals[i] = rng.Uint64() >> uint(rng.IntN(64)) // most values small
+		}
+		slices.Sort(vals)
+		at := func(i int) uint64 { return vals[i] }
+		probes := append([]uint64{0, 1, ^uint64(0)}, vals...)
+		for i := 0; i < 200; i++ {
+			probes = append(probes, rng.Uint64()>>uint(rng.IntN(64)))
+		}
+		for _, h := range probes {
+			want, _ := slices.BinarySearch(vals, h)
+			if got := searchUniform(n, h, at); got != want {
+				t.Fatalf("n=%d h=%d: %d, want %d", n, h, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkIDLog collects a million and ten million distinct identifiers,
+// finds the repeats (none) and reports the bytes held per identifier while
+// collecting, measured as live heap.
+func BenchmarkIDLog(b *testing.B) {
+	for _, n := range []int{1_000_000, 10_000_000} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("pkid-%x", uint64(i)*2654435761)
+		}
+		b.Run(fmt.Sprintf("%dM", n/1_000_000), func(b *testing.B) {
+			b.ReportAllocs()
+			var perID float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				l := newIDLog(maphash.MakeSeed())
+				for i, id := range ids {
+					l.add(id, i+2)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perID = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
+				if reps, _ := l.finish(false); len(reps) != 0 {
+					b.Fatal("repeats")
+				}
+			}
+			b.ReportMetric(perID, "bytes/id")
+		})
+	}
+}
