@@ -19,16 +19,19 @@ import (
 // sequential: a hash table looked up per row costs a cache miss a row
 // (measured: 0.36 s of CPU for a million Customer PKIDs, against about
 // 0.05 s here). A bucket grows by chunks that double up to idChunkMax
-// entries, so growing copies nothing and a small file takes little: the
-// slack is at most one chunk a bucket, and a file of ten million rows
-// needs about 13 bytes a row.
+// entries, so growing copies nothing: the slack is at most one chunk a
+// bucket, and a file of ten million rows needs about 13 bytes a row. The
+// first idSmallMax rows are kept in one slice and spread into the buckets
+// only when more come, so a small file makes a few allocations, not one a
+// bucket.
 //
 // Two different identifiers share a hash with a probability of about
 // n²/2⁶⁵ (3·10⁻⁸ for a million rows); such a collision would be reported
 // as a repeat at both lines, which a reader can check by eye.
 type idLog struct {
 	seed    maphash.Seed
-	buckets [idBuckets][][]idSlot
+	small   []idSlot               // the rows while there are few
+	buckets *[idBuckets][][]idSlot // the rows once there are many
 	n       int
 }
 
@@ -42,6 +45,7 @@ const (
 	idBuckets    = 1 << idBucketBits
 	idChunkMin   = 8
 	idChunkMax   = 4096 // 48 KiB
+	idSmallMax   = 4096
 )
 
 func newIDLog(seed maphash.Seed) *idLog { return &idLog{seed: seed} }
@@ -49,7 +53,25 @@ func newIDLog(seed maphash.Seed) *idLog { return &idLog{seed: seed} }
 // add records the identifier id at line.
 func (l *idLog) add(id string, line int) {
 	h := maphash.String(l.seed, id)
-	b := &l.buckets[h>>(64-idBucketBits)]
+	e := idSlot{hashHi: uint32(h >> 32), hashLo: uint32(h), line: uint32(line)}
+	l.n++
+	if l.buckets == nil {
+		if len(l.small) < idSmallMax {
+			l.small = append(l.small, e)
+			return
+		}
+		l.buckets = new([idBuckets][][]idSlot)
+		for _, e := range l.small {
+			l.push(e)
+		}
+		l.small = nil
+	}
+	l.push(e)
+}
+
+// push appends e to its bucket.
+func (l *idLog) push(e idSlot) {
+	b := &l.buckets[e.hashHi>>(32-idBucketBits)]
 	chunks := *b
 	if k := len(chunks); k == 0 || len(chunks[k-1]) == cap(chunks[k-1]) {
 		size := idChunkMin
@@ -60,8 +82,7 @@ func (l *idLog) add(id string, line int) {
 		*b = chunks
 	}
 	last := &chunks[len(chunks)-1]
-	*last = append(*last, idSlot{hashHi: uint32(h >> 32), hashLo: uint32(h), line: uint32(line)})
-	l.n++
+	*last = append(*last, e)
 }
 
 // len is the number of rows recorded.
@@ -81,16 +102,12 @@ func (l *idLog) finish(keep bool) ([]idRepeat, *idSet) {
 	}
 	var scratch, sorted []idSlot
 	var counts []int
-	for b := range l.buckets {
-		scratch = scratch[:0]
-		for _, c := range l.buckets[b] {
-			scratch = append(scratch, c...)
-		}
-		l.buckets[b] = nil
-		sorted, counts = sortSlots(sorted, scratch, counts)
+	// each takes the slots of a run of buckets sorted, which follows the
+	// runs before it in hash order.
+	each := func(run []idSlot) {
 		var first uint32 // the line of the current hash's first occurrence
-		for i, e := range sorted {
-			if i > 0 && e.hash() == sorted[i-1].hash() {
+		for i, e := range run {
+			if i > 0 && e.hash() == run[i-1].hash() {
 				reps = append(reps, idRepeat{line: e.line, first: first})
 				continue
 			}
@@ -100,24 +117,39 @@ func (l *idLog) finish(keep bool) ([]idRepeat, *idSet) {
 			}
 		}
 	}
+	if l.buckets == nil {
+		sorted, _ = sortSlots(nil, l.small, nil, 0)
+		each(sorted)
+	} else {
+		for b := range l.buckets {
+			scratch = scratch[:0]
+			for _, c := range l.buckets[b] {
+				scratch = append(scratch, c...)
+			}
+			l.buckets[b] = nil
+			sorted, counts = sortSlots(sorted, scratch, counts, idBucketBits)
+			each(sorted)
+		}
+	}
+	l.small, l.buckets = nil, nil
 	l.n = 0
 	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
 	return reps, set
 }
 
-// sortSlots sorts the slots of one bucket by hash, then line, into dst
-// (reused). The hashes are uniform and share their top idBucketBits, so
-// one counting pass on the bits below those spreads them into runs of a
-// few slots, which insertion sort finishes: linear time, where a
-// comparison sort took three times as long.
-func sortSlots(dst, src []idSlot, counts []int) ([]idSlot, []int) {
+// sortSlots sorts slots by hash, then line, into dst (reused); counts is
+// scratch. The hashes are uniform and share their top skip bits, so one
+// counting pass on the bits below those spreads them into runs of a few
+// slots, which insertion sort finishes: linear time, where a comparison
+// sort took three times as long.
+func sortSlots(dst, src []idSlot, counts []int, skip int) ([]idSlot, []int) {
 	dst = slices.Grow(dst[:0], len(src))[:len(src)]
 	if len(src) == 0 {
 		return dst, counts
 	}
 	// About four slots a run: 2^k runs for len(src)/4 slots.
 	k := max(1, min(16, bits.Len(uint(len(src)/4))))
-	shift := 64 - idBucketBits - k
+	shift := 64 - skip - k
 	digit := func(e idSlot) int { return int(e.hash()>>shift) & (1<<k - 1) }
 	// counts[d+1] counts digit d, then becomes where the run of d+1 starts.
 	counts = slices.Grow(counts[:0], 1<<k+1)[:1<<k+1]
@@ -138,8 +170,13 @@ func sortSlots(dst, src []idSlot, counts []int) ([]idSlot, []int) {
 	for d := 0; d+1 < len(counts); d++ {
 		run := dst[from:counts[d]]
 		from = counts[d]
+		if len(run) > 16 {
+			// Many equal hashes: one identifier on many rows.
+			slices.SortFunc(run, compareSlots)
+			continue
+		}
 		for i := 1; i < len(run); i++ {
-			for j := i; j > 0 && slotLess(run[j], run[j-1]); j-- {
+			for j := i; j > 0 && compareSlots(run[j], run[j-1]) < 0; j-- {
 				run[j], run[j-1] = run[j-1], run[j]
 			}
 		}
@@ -147,14 +184,11 @@ func sortSlots(dst, src []idSlot, counts []int) ([]idSlot, []int) {
 	return dst, counts
 }
 
-func slotLess(a, b idSlot) bool {
-	if a.hashHi != b.hashHi {
-		return a.hashHi < b.hashHi
+func compareSlots(a, b idSlot) int {
+	if c := cmp.Compare(a.hash(), b.hash()); c != 0 {
+		return c
 	}
-	if a.hashLo != b.hashLo {
-		return a.hashLo < b.hashLo
-	}
-	return a.line < b.line
+	return cmp.Compare(a.line, b.line)
 }
 
 // idSet is a sorted set of identifier hashes (8 bytes an identifier, in

@@ -144,3 +144,23 @@ func BenchmarkIDLog(b *testing.B) {
 		})
 	}
 }
+
+// TestIDLogFewIdentifiersOnManyRows: two identifiers alternating on 200 000
+// rows put long runs of equal hashes in one bucket, which must not make
+// finishing quadratic.
+func TestIDLogFewIdentifiersOnManyRows(t *testing.T) {
+	l := newIDLog(maphash.MakeSeed())
+	const n = 200_000
+	for i := 0; i < n; i++ {
+		l.add([]string{"x", "y"}[i%2], i+2)
+	}
+	reps, set := l.finish(true)
+	if len(reps) != n-2 || set.len() != 2 {
+		t.Fatalf("%d repeats, %d distinct", len(reps), set.len())
+	}
+	for i, r := range reps {
+		if want := (idRepeat{line: uint32(i + 4), first: uint32(2 + i%2)}); r != want {
+			t.Fatalf("repeat %d is %v, want %v", i, r, want)
+		}
+	}
+}

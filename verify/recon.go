@@ -95,7 +95,7 @@ type reconRun struct {
 	// absent logs every such row's PKID, so that a PKID on several rows
 	// is counted once.
 	absent *idLog
-	det          []int64 // scratch: the detailed row's counts
+	det    []int64 // scratch: the detailed row's counts
 }
 
 // startRecon compares the count columns and prepares the row comparison;
