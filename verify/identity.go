@@ -2,7 +2,6 @@ package verify
 
 import (
 	"bytes"
-	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -49,8 +48,9 @@ func (k nameKind) String() string {
 	return strings.Join(parts, " and ")
 }
 
-// Which names are looked for, and how. Lengths count runes of the folded
-// name (see foldName).
+// Which names are looked for, and how. Lengths count runes of the core of
+// the folded name: without the non-word runes around it (see foldName and
+// nameCore).
 const (
 	// minNameRunes: shorter names ("A", "X") are not looked for at all.
 	minNameRunes = 2
@@ -59,8 +59,13 @@ const (
 	// value, where two letters occur by chance.
 	minSubstringRunes = 3
 	// maxNameBytes: longer names are not looked for; no real hierarchy
-	// name is that long, and the bound keeps the automaton's depth small.
+	// name is that long.
 	maxNameBytes = 512
+	// maxNameWords: names of more words are not looked for. It bounds the
+	// spans a scan looks up at each word start (see nameSet), so the work
+	// per cell is linear in its length whatever the cell holds; no real
+	// customer, reseller or provider name has that many words.
+	maxNameWords = 32
 )
 
 // placeholderNames are values people and exporters write for "no value";
@@ -72,20 +77,28 @@ var placeholderNames = map[string]bool{
 	"true": true, "false": true, "other": true, "-": true,
 }
 
-// classifyName says whether a folded name is looked for, and whether only
-// as a whole cell. Names without a letter ("2024", "42") are never looked
+// maxPlaceholderBytes is the length of the longest placeholder name.
+const maxPlaceholderBytes = 7
+
+// classifyName says whether the core of a folded name is looked for, and
+// whether only as a whole cell. Names without a letter ("2024", "42") are never looked
 // for: they cannot be told from counts and dates. Names of hex digits and
 // hyphens only ("Cafe", "Bead", "dead-beef") match whole cells only: as a
 // part of a longer value they would fire inside hexadecimal PKIDs and
 // UUIDs.
 func classifyName(folded []byte) (use, exact bool) {
-	if len(folded) > maxNameBytes || placeholderNames[string(folded)] {
+	if len(folded) > maxNameBytes || len(folded) <= maxPlaceholderBytes && placeholderNames[string(folded)] {
 		return false, false
 	}
 	runes, letter, hex := 0, false, true
-	for _, r := range string(folded) {
+	for i := 0; i < len(folded); {
+		r, n := rune(folded[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(folded[i:])
+		}
+		i += n
 		runes++
-		if unicode.IsLetter(r) {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsLetter(r) {
 			letter = true
 		}
 		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
@@ -98,98 +111,76 @@ func classifyName(folded []byte) (use, exact bool) {
 	return true, runes < minSubstringRunes || hex
 }
 
-// nameList collects folded names compactly (one arena of bytes and 12
-// bytes an entry) until they are built into a nameMatcher.
-type nameList struct {
-	arena []byte
-	ents  []nameEnt
-	// seen dedupes provider and reseller names, which repeat on every row;
-	// customer names are mostly distinct and are deduped when built.
-	seen map[string]int
-	buf  []byte
-}
-
-type nameEnt struct {
-	off, n uint32
-	kinds  nameKind
-	exact  bool
-}
-
-func (l *nameList) add(name string, kind nameKind) {
-	l.buf = foldName(l.buf[:0], name)
-	use, exact := classifyName(l.buf)
-	if !use || len(l.arena)+len(l.buf) > math.MaxUint32 {
-		return
-	}
-	if kind&kindCustomer == 0 {
-		if i, dup := l.seen[string(l.buf)]; dup {
-			l.ents[i].kinds |= kind
-			return
-		}
-		if l.seen == nil {
-			l.seen = map[string]int{}
-		}
-		l.seen[string(l.buf)] = len(l.ents)
-	}
-	l.ents = append(l.ents, nameEnt{off: uint32(len(l.arena)), n: uint32(len(l.buf)), kinds: kind, exact: exact})
-	l.arena = append(l.arena, l.buf...)
-}
-
-func (l *nameList) key(e nameEnt) []byte { return l.arena[e.off : e.off+e.n] }
-
-// build sorts and dedupes the names and builds their matcher (nil for no
-// names).
-func (l *nameList) build() *nameMatcher {
-	if len(l.ents) == 0 {
-		return nil
-	}
-	slices.SortFunc(l.ents, func(a, b nameEnt) int { return bytes.Compare(l.key(a), l.key(b)) })
-	ents := l.ents[:1]
-	for _, e := range l.ents[1:] {
-		if last := &ents[len(ents)-1]; bytes.Equal(l.key(e), l.key(*last)) {
-			last.kinds |= e.kinds
-			continue
-		}
-		ents = append(ents, e)
-	}
-	return buildMatcher(len(ents),
-		func(i int) []byte { return l.key(ents[i]) },
-		func(i int) nameInfo { return nameInfo{kinds: ents[i].kinds, exact: ents[i].exact} })
-}
-
 // identity is what identifies customers in one bundle: the Provider,
 // Reseller and Customer names of the detailed CSV and the provider and
 // host of the bundle's name, each looked for in every data cell of the
-// anonymous CSVs by a multi-pattern matcher.
+// anonymous CSVs (see nameSet).
 type identity struct {
-	names    nameList     // the detailed CSV's names until the first cell
-	detailed *nameMatcher // built from names at the first cell
-	sealed   bool
+	hasher   tokenHasher // of both sets, so a cell is hashed once
+	detailed *nameSet    // the detailed CSV's names
+	last     [3]string   // the last Provider, Reseller and Customer added
 
-	bundle    *nameMatcher // the bundle name's provider and host
-	bundleKey string       // what bundle was built from
-	split     bool         // provider and host are known apart
+	bundle    *nameSet // the bundle name's provider and host
+	bundleKey string   // what bundle was built from
+	split     bool     // provider and host are known apart
 
-	buf   []byte // the folded cell
-	comps []span // its path components
+	scanner nameScanner
+	buf     []byte // the folded cell or name
+	comps   []span // the cell's path components
 }
 
-func newIdentity() *identity { return &identity{} }
+func newIdentity() *identity {
+	id := &identity{}
+	id.init()
+	return id
+}
 
-// add records a name of the detailed CSV.
+// init makes the hasher and the set of detailed names of a zero identity.
+func (id *identity) init() {
+	if id.detailed == nil {
+		id.hasher = newTokenHasher()
+		id.detailed = newNameSet(id.hasher)
+	}
+}
+
+// add records a name of the detailed CSV. Provider and reseller names
+// repeat on row after row, so a name that is the one added last with its
+// kind is not folded and hashed again.
 func (id *identity) add(name string, kind nameKind) {
-	if !id.sealed {
-		id.names.add(name, kind)
+	id.init()
+	last := -1
+	switch kind {
+	case kindProvider:
+		last = 0
+	case kindReseller:
+		last = 1
+	case kindCustomer:
+		last = 2
 	}
+	if last >= 0 {
+		if id.last[last] == name {
+			return
+		}
+		id.last[last] = name
+	}
+	id.buf = addName(id.detailed, id.buf, name, kind)
 }
 
-// seal builds the detailed CSV's matcher and drops the collected names.
-func (id *identity) seal() {
-	if !id.sealed {
-		id.detailed = id.names.build()
-		id.names = nameList{}
-		id.sealed = true
+// addName folds a name, classifies its core and adds it to s; buf is a
+// buffer to fold into, returned for reuse.
+func addName(s *nameSet, buf []byte, name string, kind nameKind) []byte {
+	buf = foldName(buf[:0], name)
+	core := nameCore(buf)
+	use, exact := classifyName(core)
+	if !use {
+		return buf
 	}
+	m := nameMeta(kind)
+	if exact {
+		m |= metaExact
+	}
+	s.add(core, m)
+	return buf
 }
 
 // addBundleNames looks for the bundle name's <provider>_<host> as a whole
@@ -219,15 +210,16 @@ func (id *identity) useBundleMetadata(stem, provider, host string) {
 	if key == id.bundleKey {
 		return
 	}
-	var l nameList
+	id.init()
+	b := newNameSet(id.hasher)
 	if stem != "" {
-		l.add(stem, kindBundleStem)
+		id.buf = addName(b, id.buf, stem, kindBundleStem)
 	}
 	if provider != "" {
-		l.add(provider, kindBundleProvider)
-		l.add(host, kindBundleHost)
+		id.buf = addName(b, id.buf, provider, kindBundleProvider)
+		id.buf = addName(b, id.buf, host, kindBundleHost)
 	}
-	id.bundle, id.bundleKey = l.build(), key
+	id.bundle, id.bundleKey = b, key
 }
 
 // hierarchyHow says why a cell is taken for a friendly hierarchy path.
@@ -263,7 +255,7 @@ func (id *identity) inspect(cell string) cellReport {
 	if !mayHoldName(cell) {
 		return r // counts: no name has no letter
 	}
-	id.seal()
+	id.init()
 	id.buf = foldName(id.buf[:0], cell)
 	text := id.buf
 	if hasHierarchyRoot(text) {
@@ -271,10 +263,14 @@ func (id *identity) inspect(cell string) cellReport {
 		return r
 	}
 	id.comps = pathComponents(id.comps[:0], text)
+	// An exact name matches only the whole cell: the cell's core, without
+	// the punctuation around it.
+	ca, cb := coreSpan(text)
 	var known uint64 // components that are known names (the first 64)
 	var comp cellReport
+	rWhole := false // r's name is the cell's core
 	found := func(a, b int, in nameInfo) bool {
-		whole := a == 0 && b == len(text)
+		whole := a == ca && b == cb
 		if k := componentAt(id.comps, a, b); k >= 0 {
 			// The message names one component: a customer's if any.
 			if known == 0 || in.kinds&kindCustomer != 0 && comp.kinds&kindCustomer == 0 {
@@ -284,15 +280,16 @@ func (id *identity) inspect(cell string) cellReport {
 		}
 		switch {
 		case in.exact && !whole:
-		case r.kinds == 0 || whole && !r.exact:
-			r.kinds, r.name, r.exact = in.kinds, string(text[a:b]), whole
+		case r.kinds == 0 || whole && !rWhole:
+			r.kinds, r.name, r.exact = in.kinds, string(text[a:b]), a == 0 && b == len(text)
+			rWhole = whole
 		case r.name == string(text[a:b]):
 			r.kinds |= in.kinds
 		}
 		return true
 	}
-	id.detailed.scan(text, found)
-	id.bundle.scan(text, found)
+	sets := [2]*nameSet{id.detailed, id.bundle}
+	id.scanner.scan(text, sets[:], found)
 	if n := bits.OnesCount64(known); n > 0 && (n >= 2 || len(id.comps) >= 3) && !domainLike(cell) {
 		comp.hierarchy = hierarchyKnown
 		return comp
@@ -353,8 +350,10 @@ func pathSeparator(text string) byte {
 }
 
 // pathComponents appends the spans of the components of a dotted or
-// slashed chain in folded text, without surrounding spaces; it appends
-// none unless there are two non-empty components or more.
+// slashed chain in folded text: the core of each (without the spaces and
+// punctuation around it, see coreSpan), empty (at the component's start)
+// when it has no word rune. It appends none unless there are two
+// components or more that are not empty or all white space.
 func pathComponents(dst []span, text []byte) []span {
 	sep := pathSeparator(string(text))
 	if sep == 0 {
@@ -372,11 +371,12 @@ func pathComponents(dst []span, text []byte) []span {
 		for s < e && text[s] == ' ' {
 			s++
 		}
-		for e > s && text[e-1] == ' ' {
-			e--
-		}
 		if s < e {
-			dst = append(dst, span{s, e})
+			cs, ce := coreSpan(text[s:e])
+			if cs == ce {
+				cs, ce = 0, 0
+			}
+			dst = append(dst, span{s + cs, s + ce})
 		}
 		a = b + 1
 	}
@@ -386,8 +386,8 @@ func pathComponents(dst []span, text []byte) []span {
 	return dst
 }
 
-// componentAt is the index of the component that is exactly [a, b), or
-// -1. Components are in order, and a hostile cell may have a million.
+// componentAt is the index of the component whose core is exactly [a, b),
+// or -1. Components are in order, and a hostile cell may have a million.
 func componentAt(comps []span, a, b int) int {
 	k, ok := slices.BinarySearchFunc(comps, a, func(c span, a int) int { return c.a - a })
 	if ok && comps[k].b == b {

@@ -1,6 +1,9 @@
 package verify
 
 import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -9,224 +12,510 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// nameMatcher finds every occurrence of many names in a text at once: an
-// Aho-Corasick automaton over the bytes of case-folded UTF-8 (see
-// foldName). It reports only occurrences that stand at word boundaries
-// (see atBoundary), so a short name does not fire inside a longer token.
+// nameSet finds known names in a text at word boundaries. A name is looked
+// for by its core: its folded form (see foldName) without leading and
+// trailing non-word runes (see isWordRune and nameCore), so "Acme Inc." is
+// looked for as "acme inc". A name occurs in a folded text where its core
+// equals text[ws:we], ws a word start (a word rune that starts the text or
+// follows a non-word rune) and we a word end (likewise). Punctuation around
+// a name is ignored: the customer "Acme Inc." is found in "acme inc" and in
+// "(Acme Inc.),"; inside the core, every byte must match.
 //
-// The layout keeps about 9 bytes a state (a state per distinct prefix of
-// the names), which matters with 100 000 names and more: states are
-// numbered breadth first, so the children of a state are consecutive
-// states and an edge is the one-byte label of the state it leads to; which
-// states end a name, or fail to one that does, are bits. No library was
-// used: the maintained Go ones compile dense transition tables (tens of
-// bytes a state per byte class), fold ASCII only, and report leftmost
-// non-overlapping matches, where a rejected match (no word boundary) may
-// hide an accepted one that overlaps it.
-type nameMatcher struct {
-	// dense holds the complete transitions (fail links resolved) of the
-	// first denseStates states, 256 a state: in breadth-first order those
-	// are the root and the shallow states, where a scan spends most of
-	// its steps and where states have the most children.
-	dense []uint32
-	// first[s] to first[s+1] are the children of state s, sorted by label.
-	first []uint32
-	// label[t] is the byte on the edge into state t.
-	label []byte
-	// fail[s] is the state of the longest proper suffix of s's string that
-	// is also a prefix of a name.
-	fail []uint32
-	// ends marks the states that end a name; output those that end one or
-	// have one on their fail chain, where a scan looks for names.
-	ends, output bitSet
-	// terms are the states that end a name, ascending, and info what that
-	// name is.
-	terms []uint32
-	info  []nameInfo
+// A text is read as alternating tokens: maximal runs of word runes (words)
+// and of non-word runes (separators). Each token is hashed once (see
+// tokenHasher; names and texts share the hasher's random keys), and the
+// hash of words i..j with their separators is built word by word: h =
+// hash(word i), then h = mix(h, mix(hash(separator), hash(word))) for each
+// next word (see spanHash). The core of a name is hashed the same way, so
+// a span of the text and a core with the same tokens, which is to say the
+// same bytes, get the same hash. The set keeps only these 64-bit hashes,
+// in an open-addressing table (linear probing), and a byte of metadata a
+// slot (kinds, exact): 9 bytes a slot, no strings, no pointers, nothing to
+// build or sort. It grows by half when 80% full, so it is 53% to 80% full:
+// 11 to 17 bytes a name (BenchmarkIdentityBuild: 14.5 at a million). Names
+// are added as the detailed CSV streams; adding one that is there already
+// merges its kinds.
+//
+// A scan looks up, at each word end, the spans of up to maxWords words and
+// maxBytes bytes that end there (the most of any stored core): the work per
+// text is O(bytes + words × maxWords), however the text is made, and never
+// more than maxNameWords lookups a word. Spans of a word count or a byte
+// length that no stored core has are not looked up.
+//
+// Two different spans (or cores) share a hash with probability about 2⁻⁶⁴:
+// a span looked up among a million names is taken for one it is not with
+// probability 5·10⁻¹⁴, and two of a million names are merged into one with
+// probability 3·10⁻⁸. A collision would report a cell as holding a name it
+// does not hold, which a reader sees at once.
+type nameSet struct {
+	hasher tokenHasher
+	hashes []uint64 // 0 marks a free slot; a hash of 0 is stored as 1
+	meta   []nameMeta
+	count  int
+
+	maxWords, maxBytes int
+	// words has bit k-1 set when a stored core has k words; lengths bit n
+	// when one has n bytes.
+	words   uint64
+	lengths [maxNameBytes/64 + 1]uint64
 }
 
-// bitSet is a set of states.
-type bitSet []uint64
+// nameMeta is what the set knows of a stored name: its kinds in the low
+// seven bits (there are six kinds), metaExact when it matches only a whole
+// cell (see classifyName). The kinds are never 0, so neither is the
+// metadata of a stored name.
+type nameMeta uint8
 
-func newBitSet(n int) bitSet       { return make(bitSet, (n+63)/64) }
-func (b bitSet) set(i uint32)      { b[i/64] |= 1 << (i % 64) }
-func (b bitSet) has(i uint32) bool { return b[i/64]&(1<<(i%64)) != 0 }
+const metaExact nameMeta = 1 << 7
 
-// nameInfo is what the matcher knows of one name.
+// nameInfo is what a scan reports of a name it found.
 type nameInfo struct {
 	kinds nameKind
 	// exact names match only a whole cell (see classifyName).
 	exact bool
-	// length is the name's length in bytes of folded text.
-	length uint16
 }
 
-// buildMatcher builds the automaton of n names, given sorted (bytewise
-// ascending) and distinct: key(i) is the i-th name's folded bytes, meta(i)
-// what it is. Sorted input lets the trie be laid out breadth first with no
-// pointers: a state at depth d stands for a range of names sharing d bytes,
-// and its children are the runs of equal byte d in that range. It also
-// gives the number of states before building (1 + the bytes of each name
-// beyond its common prefix with the one before), so every array is
-// allocated once at its final size.
-func buildMatcher(n int, key func(i int) []byte, meta func(i int) nameInfo) *nameMatcher {
-	states := 1
-	for i := 0; i < n; i++ {
-		k := key(i)
-		states += len(k)
-		if i > 0 {
-			states -= commonPrefix(key(i-1), k)
-		}
-	}
-	m := &nameMatcher{
-		first: make([]uint32, states+1), label: make([]byte, states), fail: make([]uint32, states),
-		ends: newBitSet(states), output: newBitSet(states),
-	}
-	// One level of the trie at a time: each state's range of names.
-	type names struct{ lo, hi int }
-	level, below := []names{{0, n}}, []names(nil)
-	s, created := 0, 1
-	for depth := 0; len(level) > 0; depth++ {
-		below = below[:0]
-		for _, r := range level {
-			m.first[s] = uint32(created)
-			a, b := r.lo, r.hi
-			if a < b && len(key(a)) == depth {
-				// The name that is this state's whole string sorts first.
-				if depth > 0 {
-					in := meta(a)
-					in.length = uint16(depth)
-					m.ends.set(uint32(s))
-					m.terms = append(m.terms, uint32(s))
-					m.info = append(m.info, in)
-				}
-				a++
-			}
-			for a < b {
-				c := key(a)[depth]
-				e := a + 1
-				for e < b && key(e)[depth] == c {
-					e++
-				}
-				m.label[created] = c
-				below = append(below, names{a, e})
-				created++
-				a = e
-			}
-			s++
-		}
-		level, below = below, level
-	}
-	m.first[states] = uint32(states)
-	// Fail links and outputs, breadth first: a state's fail state is
-	// shallower, so it is done before the state; so is the dense row of
-	// the state it fails to.
-	m.dense = make([]uint32, 256*min(states, denseStates))
-	for s := 0; s < states; s++ {
-		for t := m.first[s]; t < m.first[s+1]; t++ {
-			if s != 0 {
-				m.fail[t] = m.next(m.fail[s], m.label[t])
-			}
-			if m.ends.has(t) || m.output.has(m.fail[t]) {
-				m.output.set(t)
-			}
-		}
-		if s < denseStates {
-			row := m.dense[s*256 : s*256+256]
-			if s != 0 {
-				f := int(m.fail[s]) * 256
-				copy(row, m.dense[f:f+256])
-			}
-			for t := m.first[s]; t < m.first[s+1]; t++ {
-				row[m.label[t]] = t
-			}
-		}
-	}
-	return m
+func (m nameMeta) info() nameInfo {
+	return nameInfo{kinds: nameKind(m &^ metaExact), exact: m&metaExact != 0}
 }
 
-// denseStates is how many states get a dense row: 1 MiB of rows, which
-// with 100 000 names covers the states of depth two and less.
-const denseStates = 1024
+const (
+	// nameSetMinSlots is the size of a set's first table.
+	nameSetMinSlots = 64
+	// A search for a hash that is not there (what a scan does most) looks
+	// at about 13 slots at 80% load, 3 at 53%: adjacent, so one or two
+	// cache lines.
+	nameSetMaxLoadPercent = 80
+	nameSetGrowPercent    = 150
+)
 
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		if a[i] != b[i] {
-			return i
-		}
+// newNameSet returns an empty set that hashes tokens with h. Sets scanned
+// together (nameScanner) share a hasher, so the text is hashed once.
+func newNameSet(h tokenHasher) *nameSet { return &nameSet{hasher: h} }
+
+// add records a name's folded core (see nameCore) with its metadata; the
+// caller has classified it. It returns false, storing nothing, when the
+// core has no word or more than maxNameWords words or maxNameBytes bytes.
+func (s *nameSet) add(core []byte, m nameMeta) bool {
+	if len(core) == 0 || len(core) > maxNameBytes || m == 0 {
+		return false
 	}
-	return n
-}
-
-// child returns the child of s along byte b.
-func (m *nameMatcher) child(s uint32, b byte) (uint32, bool) {
-	lo, hi := m.first[s], m.first[s+1]
-	for hi-lo > 8 {
-		mid := lo + (hi-lo)/2
-		switch l := m.label[mid]; {
-		case l == b:
-			return mid, true
-		case l < b:
-			lo = mid + 1
+	var h, sep uint64
+	words := 0
+	for i := 0; i < len(core); {
+		j, word := nextToken(core, i)
+		t := s.hasher.token(core[i:j])
+		switch {
+		case !word:
+			sep = t
+		case words == 0:
+			h = t
 		default:
-			hi = mid
+			h = spanHash(h, sep, t)
 		}
-	}
-	for ; lo < hi; lo++ {
-		if m.label[lo] == b {
-			return lo, true
+		if word {
+			words++
 		}
+		i = j
 	}
-	return 0, false
-}
-
-// next is the automaton's transition: from state s along byte b.
-func (m *nameMatcher) next(s uint32, b byte) uint32 {
-	for s >= denseStates {
-		if t, ok := m.child(s, b); ok {
-			return t
-		}
-		s = m.fail[s]
+	if words == 0 || words > maxNameWords {
+		return false
 	}
-	return m.dense[s*256+uint32(b)]
+	s.insert(h, m)
+	s.maxWords = max(s.maxWords, words)
+	s.maxBytes = max(s.maxBytes, len(core))
+	s.words |= 1 << (words - 1)
+	s.lengths[len(core)/64] |= 1 << (len(core) % 64)
+	return true
 }
 
-// infoOf returns what the name ending at state t is.
-func (m *nameMatcher) infoOf(t uint32) nameInfo {
-	i, _ := slices.BinarySearch(m.terms, t)
-	return m.info[i]
-}
-
-// states is the number of states, for tests and benchmarks.
-func (m *nameMatcher) states() int { return len(m.fail) }
-
-// size is the bytes the automaton holds, for benchmarks.
-func (m *nameMatcher) size() int {
-	return 4*(len(m.dense)+len(m.first)+len(m.fail)+len(m.terms)+len(m.info)) + len(m.label) + 8*(len(m.ends)+len(m.output))
-}
-
-// scan calls found for every occurrence text[start:end] of a name that
-// has a word boundary at both ends, in order of end (then longest first);
-// found returns false to stop the scan.
-func (m *nameMatcher) scan(text []byte, found func(start, end int, in nameInfo) bool) {
-	if m == nil {
+// insert stores hash h with metadata m, or merges m's kinds into h's.
+func (s *nameSet) insert(h uint64, m nameMeta) {
+	if h == 0 {
+		h = 1
+	}
+	if (s.count+1)*100 > len(s.hashes)*nameSetMaxLoadPercent {
+		s.grow()
+	}
+	i := s.slot(h)
+	if s.hashes[i] == h {
+		s.meta[i] |= m
 		return
 	}
-	var s uint32
-	for i := 0; i < len(text); i++ {
-		s = m.next(s, text[i])
-		if !m.output.has(s) || !atBoundary(text, i+1) {
-			// Every name found here ends at i+1: no boundary, no match.
+	s.hashes[i], s.meta[i] = h, m
+	s.count++
+}
+
+// slot returns the index of h's slot: its own, or the free one where it
+// belongs. The home slot is h scaled to the table size (Lemire's
+// multiply-shift), so the size need not be a power of two, and slots are
+// in about the order of their hashes.
+func (s *nameSet) slot(h uint64) int {
+	i, _ := bits.Mul64(h, uint64(len(s.hashes)))
+	for {
+		if x := s.hashes[i]; x == h || x == 0 {
+			return int(i)
+		}
+		if i++; i == uint64(len(s.hashes)) {
+			i = 0
+		}
+	}
+}
+
+// grow moves the hashes to a table half as large again. The old table is
+// in about the order of the hashes, so the new one is written in about
+// its order too: no cache miss a name.
+func (s *nameSet) grow() {
+	n := max(nameSetMinSlots, len(s.hashes)*nameSetGrowPercent/100)
+	old, oldMeta := s.hashes, s.meta
+	s.hashes, s.meta = make([]uint64, n), make([]nameMeta, n)
+	for k, h := range old {
+		if h != 0 {
+			i := s.slot(h)
+			s.hashes[i], s.meta[i] = h, oldMeta[k]
+		}
+	}
+}
+
+// lookup returns the metadata of hash h, 0 if the set does not hold it.
+func (s *nameSet) lookup(h uint64) nameMeta {
+	if s.count == 0 {
+		return 0
+	}
+	if h == 0 {
+		h = 1
+	}
+	n := uint64(len(s.hashes))
+	i, _ := bits.Mul64(h, n)
+	for {
+		switch s.hashes[i] {
+		case h:
+			return s.meta[i]
+		case 0:
+			return 0
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// mayHold says whether the set may hold a core of n bytes and k words.
+func (s *nameSet) mayHold(n, k int) bool {
+	return n <= s.maxBytes && k <= s.maxWords && s.words&(1<<(k-1)) != 0 && s.lengths[n/64]&(1<<(n%64)) != 0
+}
+
+// size is the bytes the set's table holds, for benchmarks.
+func (s *nameSet) size() int { return 9 * len(s.hashes) }
+
+// tokenHasher hashes tokens: those of up to 16 bytes inline, as wyhash
+// does (the bytes read as two 64-bit words, which with the length tell
+// the token; two 128-bit multiplications with keys), longer ones with
+// maphash. The keys and seed are random, made once per identity.
+type tokenHasher struct {
+	seed       maphash.Seed
+	k0, k1, k2 uint64
+	space      uint64 // the hash of " ", the most common separator
+}
+
+func newTokenHasher() tokenHasher {
+	seed := maphash.MakeSeed()
+	th := tokenHasher{
+		seed: seed,
+		k0:   maphash.String(seed, "k0"), k1: maphash.String(seed, "k1"), k2: maphash.String(seed, "k2"),
+	}
+	th.space = th.hash([]byte(" "))
+	return th
+}
+
+// token is a token's hash.
+func (th *tokenHasher) token(b []byte) uint64 {
+	if len(b) == 1 && b[0] == ' ' {
+		return th.space
+	}
+	return th.hash(b)
+}
+
+func (th *tokenHasher) hash(b []byte) uint64 {
+	n := len(b)
+	if n > 16 {
+		return maphash.Bytes(th.seed, b)
+	}
+	var x, y uint64
+	switch {
+	case n >= 4:
+		q := n >> 3 << 2 // 0 below 8 bytes, 4 from 8 to 15, 8 at 16
+		x = uint64(le32(b))<<32 | uint64(le32(b[q:]))
+		y = uint64(le32(b[n-4:]))<<32 | uint64(le32(b[n-4-q:]))
+	case n > 0:
+		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
+	}
+	hi, lo := bits.Mul64(x^th.k1, y^th.k0)
+	hi, lo = bits.Mul64(lo^th.k2^uint64(n), hi^th.k1)
+	return hi ^ lo
+}
+
+func le32(b []byte) uint32 { return binary.LittleEndian.Uint32(b) }
+
+// spanHash extends the hash h of a span by the separator and the word
+// after it, given their hashes: h' = mixHash(h, mixHash(sep, word)). A
+// span's hash is its first word's, so extended word by word.
+func spanHash(h, sep, word uint64) uint64 { return mixHash(h, mixHash(sep, word)) }
+
+// mixHash mixes two hashes: the 128-bit product of the two, each XORed
+// with a different odd constant, folded to 64 bits (wyhash's mixer).
+// mixHash(a, b) and mixHash(b, a) differ, so the order of tokens counts.
+func mixHash(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a^0xa0761d6478bd642f, b^0xe7037ed1a0b428db)
+	return hi ^ lo
+}
+
+// nextToken returns the end of the token that starts at i of text, and
+// whether it is a word (a run of word runes) or a separator.
+func nextToken(text []byte, i int) (end int, word bool) {
+	c := byteClass[text[i]]
+	if c == byteNonASCII {
+		return nextTokenSlow(text, i)
+	}
+	j := i + 1
+	for j < len(text) && byteClass[text[j]] == c {
+		j++
+	}
+	if j < len(text) && byteClass[text[j]] == byteNonASCII {
+		return continueToken(text, j, c == byteWord)
+	}
+	return j, c == byteWord
+}
+
+// nextTokenSlow is nextToken at a non-ASCII rune.
+func nextTokenSlow(text []byte, i int) (end int, word bool) {
+	word, n := runeClass(text, i)
+	return continueToken(text, i+n, word)
+}
+
+// continueToken returns the end of a token of word runes (or not) that
+// goes on at i.
+func continueToken(text []byte, i int, word bool) (end int, isWord bool) {
+	for i < len(text) {
+		w, n := runeClass(text, i)
+		if w != word {
+			break
+		}
+		i += n
+	}
+	return i, word
+}
+
+// byteClass tells ASCII bytes of word runes and of others from the bytes
+// of non-ASCII runes.
+var byteClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = byteNonASCII
+		case asciiWord[c]:
+			t[c] = byteWord
+		default:
+			t[c] = byteNonWord
+		}
+	}
+	return t
+}()
+
+const (
+	byteNonWord uint8 = iota
+	byteWord
+	byteNonASCII
+)
+
+// runeClass says whether the rune at i of text is a word rune, and its
+// length in bytes.
+func runeClass(text []byte, i int) (word bool, n int) {
+	if c := text[i]; c < utf8.RuneSelf {
+		return asciiWord[c], 1
+	}
+	r, n := utf8.DecodeRune(text[i:])
+	return isWordRune(r), n
+}
+
+// nameCore is the core of a folded name or cell: without its leading and
+// trailing non-word runes; empty when it has no word rune.
+func nameCore(folded []byte) []byte {
+	a, b := coreSpan(folded)
+	return folded[a:b]
+}
+
+// coreSpan is where the core of folded text is: from its first word rune
+// to the end of its last (a == b when it has none).
+func coreSpan(text []byte) (a, b int) {
+	for a < len(text) {
+		word, n := runeClass(text, a)
+		if word {
+			break
+		}
+		a += n
+	}
+	b = len(text)
+	for b > a {
+		r, n := utf8.DecodeLastRune(text[a:b])
+		if isWordRune(r) {
+			break
+		}
+		b -= n
+	}
+	return a, b
+}
+
+// scan calls found for every occurrence text[start:end] of a name of the
+// set in folded text, in order of end, then of start (longest first);
+// found returns false to stop the scan.
+func (s *nameSet) scan(text []byte, found func(start, end int, in nameInfo) bool) {
+	var sc nameScanner
+	sc.scan(text, []*nameSet{s}, found)
+}
+
+// nameScanner scans texts for the names of sets that share a hasher,
+// hashing each token of a text once; it keeps its buffers, and what it
+// knows of the sets, between scans.
+type nameScanner struct {
+	buf      []openSpan
+	deferred []deferredHit
+
+	// Of the sets last scanned for, the counts they had, and what they
+	// hold together: the most words and bytes of a name, the word counts
+	// and lengths.
+	sets               []*nameSet
+	counts             []int
+	maxWords, maxBytes int
+	words              uint64
+	lengths            [len(nameSet{}.lengths)]uint64
+	hasher             *tokenHasher
+}
+
+// openSpan is a span being extended word by word: where it starts and
+// its hash.
+type openSpan struct {
+	start int
+	h     uint64
+}
+
+type deferredHit struct {
+	set        int
+	start, end int
+	in         nameInfo
+}
+
+// prepare updates what the scanner knows of sets.
+func (sc *nameScanner) prepare(sets []*nameSet) {
+	same := len(sets) == len(sc.sets)
+	for k := 0; same && k < len(sets); k++ {
+		same = sets[k] == sc.sets[k] && (sets[k] == nil || sets[k].count == sc.counts[k])
+	}
+	if same {
+		return
+	}
+	sc.sets, sc.counts = append(sc.sets[:0], sets...), sc.counts[:0]
+	sc.maxWords, sc.maxBytes, sc.words, sc.lengths, sc.hasher = 0, 0, 0, [len(sc.lengths)]uint64{}, nil
+	for _, s := range sets {
+		n := 0
+		if s != nil {
+			n = s.count
+		}
+		sc.counts = append(sc.counts, n)
+		if n == 0 {
 			continue
 		}
-		for t := s; m.output.has(t); t = m.fail[t] {
-			if !m.ends.has(t) {
+		sc.maxWords, sc.maxBytes = max(sc.maxWords, s.maxWords), max(sc.maxBytes, s.maxBytes)
+		sc.words |= s.words
+		for k := range sc.lengths {
+			sc.lengths[k] |= s.lengths[k]
+		}
+		sc.hasher = &s.hasher
+	}
+	// The open spans are at most maxWords; buf has room for more, so
+	// that sliding them to its front is rare.
+	if len(sc.buf) < 4*sc.maxWords {
+		sc.buf = make([]openSpan, 4*sc.maxWords)
+	}
+}
+
+// scan calls found for every occurrence of a name of sets in text: first
+// those of sets[0] as they are found (in order of end, then longest
+// first), then those of each other set in the same order. A nil or empty
+// set holds nothing; all sets share one hasher.
+func (sc *nameScanner) scan(text []byte, sets []*nameSet, found func(start, end int, in nameInfo) bool) {
+	sc.prepare(sets)
+	if sc.hasher == nil {
+		return
+	}
+	hasher, buf := sc.hasher, sc.buf
+	maxWords, maxBytes, words, lengths := sc.maxWords, sc.maxBytes, sc.words, &sc.lengths
+	sc.deferred = sc.deferred[:0]
+	// The open spans are buf[lo:hi], oldest (longest) first: those that
+	// end at the last word and may grow.
+	lo, hi := 0, 0
+	var sep uint64 // the hash of the separator before the word
+	for i := 0; i < len(text); {
+		j, word := nextToken(text, i)
+		if j-i > maxBytes {
+			// No span across this token is short enough.
+			lo, hi, i = 0, 0, j
+			continue
+		}
+		t := hasher.token(text[i:j])
+		if !word {
+			sep, i = t, j
+			continue
+		}
+		// Extend the open spans by the separator and this word, dropping
+		// those that would grow too long; open a span at this word.
+		if hi-lo == maxWords {
+			lo++
+		}
+		for lo < hi && j-buf[lo].start > maxBytes {
+			lo++
+		}
+		if lo < hi {
+			st := mixHash(sep, t)
+			for k := lo; k < hi; k++ {
+				buf[k].h = mixHash(buf[k].h, st)
+			}
+		}
+		if hi == len(buf) {
+			hi = copy(buf, buf[lo:hi])
+			lo = 0
+		}
+		buf[hi] = openSpan{start: i, h: t}
+		hi++
+		// Look the spans up, longest first: buf[hi-w] has w words. Only
+		// the word counts a set has a name of, and the lengths.
+		for ws := words & (1<<uint(hi-lo) - 1); ws != 0; {
+			w := uint(bits.Len64(ws))
+			ws &^= 1 << (w - 1)
+			o := &buf[hi-int(w)]
+			n := uint(j - o.start)
+			if lengths[n/64]&(1<<(n%64)) == 0 {
 				continue
 			}
-			in := m.infoOf(t)
-			start := i + 1 - int(in.length)
-			if atBoundary(text, start) && !found(start, i+1, in) {
+			for si, s := range sets {
+				if s == nil || s.count == 0 || !s.mayHold(int(n), int(w)) {
+					continue
+				}
+				m := s.lookup(o.h)
+				switch {
+				case m == 0:
+				case si > 0:
+					sc.deferred = append(sc.deferred, deferredHit{si, o.start, j, m.info()})
+				case !found(o.start, j, m.info()):
+					return
+				}
+			}
+		}
+		i = j
+	}
+	for si := 1; si < len(sets); si++ {
+		for _, d := range sc.deferred {
+			if d.set == si && !found(d.start, d.end, d.in) {
 				return
 			}
 		}
@@ -254,10 +543,7 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 
 // atBoundary says whether position i of text is a word boundary: an end
 // of the text, or a position where the runes on either side are not both
-// word runes. An occurrence that starts and ends at boundaries is what a
-// regular expression's \b on both sides would accept, with Unicode words:
-// a name that starts with a letter needs a separator before it, a name
-// that starts with punctuation does not.
+// word runes.
 func atBoundary(text []byte, i int) bool {
 	if i <= 0 || i >= len(text) {
 		return true
@@ -271,32 +557,54 @@ func atBoundary(text []byte, i int) bool {
 // surrounding white space trimmed, inner runs of white space made one
 // space, ASCII lower-cased; text with other characters is first put in
 // Unicode NFC and fully case-folded (so "STRASSE" matches "Straße" and a
-// decomposed "é" the composed one).
+// decomposed "é" the composed one). The result is valid UTF-8.
 func foldName(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return foldUnicode(dst, s)
-		}
-	}
-	space := false
 	start := len(dst)
+	dst = slices.Grow(dst, len(s))
+	out := dst[:start+len(s)] // room enough: each byte out is one in
+	w, space := start, false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		c := foldASCII[s[i]]
+		switch c {
+		case foldNonASCII:
+			return foldUnicode(dst[:start], s)
+		case foldSpace:
 			space = true
 			continue
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
 		}
-		if space && len(dst) > start {
-			dst = append(dst, ' ')
+		if space && w > start {
+			out[w] = ' '
+			w++
 		}
 		space = false
-		dst = append(dst, c)
+		out[w] = c
+		w++
 	}
-	return dst
+	return out[:w]
 }
+
+// foldASCII is the folded form of each ASCII byte: its lower case, or
+// foldSpace for white space; foldNonASCII for the bytes of other runes.
+var foldASCII = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = foldNonASCII
+		case c == ' ', c == '\t', c == '\n', c == '\r', c == '\v', c == '\f':
+			t[c] = foldSpace
+		case c >= 'A' && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		default:
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
+
+const (
+	foldSpace    = 0x80
+	foldNonASCII = 0x81
+)
 
 // foldUnicode is foldName for text that is not all ASCII.
 func foldUnicode(dst []byte, s string) []byte {

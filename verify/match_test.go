@@ -14,6 +14,12 @@ import (
 func TestFoldName(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"Acme Corp", "acme corp"},
+		{"acme corp", "acme corp"},
+		{"acme  corp", "acme corp"},
+		{" acme corp", "acme corp"},
+		{"acme corp ", "acme corp"},
+		{"acme\tcorp", "acme corp"},
+		{"5c9b3e2f-0a1b", "5c9b3e2f-0a1b"},
 		{"  ACME \t  Corp\r\n", "acme corp"},
 		{"CS-P_VOSS-UN-1", "cs-p_voss-un-1"},
 		{"Müller Straße GmbH", "müller strasse gmbh"},
@@ -80,52 +86,119 @@ func TestClassifyName(t *testing.T) {
 	}
 }
 
-// occurrence is a match as both the automaton and the reference report it.
+func TestNameCore(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Acme Inc.", "acme inc"},
+		{"(Acme Inc.),", "acme inc"},
+		{"  -- HP --", "hp"},
+		{"CS-P_VOSS-UN-1", "cs-p_voss-un-1"},
+		{"«Müller»", "müller"},
+		{"Cafe\u0301!", "café"},
+		{"e\u0301", "é"},
+		{"...", ""},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := string(nameCore(foldName(nil, c.in))); got != c.want {
+			t.Errorf("nameCore(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// A decomposed accent that NFC cannot compose is a mark: a word rune.
+	if got := string(nameCore([]byte("x\u0301\u0301."))); got != "x\u0301\u0301" {
+		t.Errorf("nameCore keeps trailing marks: got %q", got)
+	}
+}
+
+// occurrence is a match as both the set and the reference report it.
 type occurrence struct {
 	start, end int
 	kinds      nameKind
 	exact      bool
 }
 
-// matchAll runs the automaton of a name list over folded text.
-func matchAll(m *nameMatcher, text []byte) []occurrence {
+// matchAll scans folded text for the names of s.
+func matchAll(s *nameSet, text []byte) []occurrence {
 	var got []occurrence
-	m.scan(text, func(a, b int, in nameInfo) bool {
+	s.scan(text, func(a, b int, in nameInfo) bool {
 		got = append(got, occurrence{a, b, in.kinds, in.exact})
 		return true
 	})
 	return got
 }
 
-// naiveMatch is the reference: every name (folded, classified and merged
-// as nameList does) searched for at every position of the text, kept where
-// both ends are word boundaries.
+func newTestSet(names []string, kinds []nameKind) *nameSet {
+	s := newNameSet(newTokenHasher())
+	var buf []byte
+	for i, n := range names {
+		buf = addName(s, buf, n, kinds[i])
+	}
+	return s
+}
+
+// naiveMatch is the reference: each name folded, trimmed to its core and
+// classified, cores merged, and every span of the text from a word start
+// to a word end compared with every core.
 func naiveMatch(names []string, kinds []nameKind, text []byte) []occurrence {
 	type entry struct {
 		kinds nameKind
 		exact bool
 	}
 	set := map[string]entry{}
+	notWord := func(r rune) bool { return !isWordRune(r) }
 	for i, n := range names {
-		f := string(foldName(nil, n))
-		use, exact := classifyName([]byte(f))
-		if !use {
+		core := strings.TrimFunc(string(foldName(nil, n)), notWord)
+		use, exact := classifyName([]byte(core))
+		if !use || len(core) > maxNameBytes || countWords(core) > maxNameWords {
 			continue
 		}
-		e := set[f]
+		e := set[core]
 		e.kinds |= kinds[i]
 		e.exact = exact
-		set[f] = e
+		set[core] = e
+	}
+	// The runes of the text, and which are word runes.
+	type rn struct {
+		at, end int
+		word    bool
+	}
+	var runes []rn
+	for i, r := range string(text) {
+		runes = append(runes, rn{i, i + utf8.RuneLen(r), isWordRune(r)})
+	}
+	var starts, ends []int
+	for k, r := range runes {
+		if r.word && (k == 0 || !runes[k-1].word) {
+			starts = append(starts, r.at)
+		}
+		if r.word && (k == len(runes)-1 || !runes[k+1].word) {
+			ends = append(ends, r.end)
+		}
 	}
 	var out []occurrence
-	for f, e := range set {
-		for i := 0; i+len(f) <= len(text); i++ {
-			if string(text[i:i+len(f)]) == f && atBoundary(text, i) && atBoundary(text, i+len(f)) {
-				out = append(out, occurrence{i, i + len(f), e.kinds, e.exact})
+	for _, a := range starts {
+		for _, b := range ends {
+			if b <= a {
+				continue
+			}
+			if e, ok := set[string(text[a:b])]; ok {
+				out = append(out, occurrence{a, b, e.kinds, e.exact})
 			}
 		}
 	}
 	return out
+}
+
+// countWords is the number of runs of word runes in s.
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := isWordRune(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
 }
 
 func sortOccurrences(o []occurrence) {
@@ -137,30 +210,35 @@ func sortOccurrences(o []occurrence) {
 	})
 }
 
-// checkAgainstNaive builds the matcher of names and compares its matches
-// in text with the reference's.
+// checkAgainstNaive adds names to a set and compares its matches in the
+// folded cell with the reference's; the set must report them in order of
+// end, then of start.
 func checkAgainstNaive(t *testing.T, names []string, kinds []nameKind, cell string) {
 	t.Helper()
-	var l nameList
-	for i, n := range names {
-		l.add(n, kinds[i])
-	}
-	m := l.build()
+	s := newTestSet(names, kinds)
 	text := foldName(nil, cell)
-	got, want := matchAll(m, text), naiveMatch(names, kinds, text)
+	got, want := matchAll(s, text), naiveMatch(names, kinds, text)
+	if !slices.IsSortedFunc(got, func(a, b occurrence) int {
+		if a.end != b.end {
+			return a.end - b.end
+		}
+		return a.start - b.start
+	}) {
+		t.Fatalf("names %q in %q: matches not in order of end, then start: %v", names, cell, got)
+	}
 	sortOccurrences(got)
 	sortOccurrences(want)
 	if !slices.Equal(got, want) {
-		t.Fatalf("names %q in %q (folded %q):\n automaton %v\n reference %v", names, cell, text, got, want)
+		t.Fatalf("names %q in %q (folded %q):\n set       %v\n reference %v", names, cell, text, got, want)
 	}
 }
 
-// TestMatcherAgainstNaive compares the automaton with the reference on
-// random names and texts over a small alphabet, where names overlap,
-// nest and share prefixes and suffixes all the time.
+// TestMatcherAgainstNaive compares the set with the reference on random
+// names and texts over a small alphabet, where names overlap, nest, share
+// words and are wrapped in punctuation all the time.
 func TestMatcherAgainstNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", "b", "a", "A", " ", " ", "-", ".", "é", "ß", "1"}
+	alphabet := []string{"a", "b", "a", "A", " ", " ", "-", ".", "é", "ß", "1", "(", ",", "e\u0301"}
 	word := func(max int) string {
 		var b strings.Builder
 		for n := 1 + rng.IntN(max); n > 0; n-- {
@@ -168,19 +246,19 @@ func TestMatcherAgainstNaive(t *testing.T) {
 		}
 		return b.String()
 	}
-	for round := 0; round < 2000; round++ {
+	for round := 0; round < 3000; round++ {
 		n := 1 + rng.IntN(12)
 		names := make([]string, n)
 		kinds := make([]nameKind, n)
 		for i := range names {
-			names[i] = word(4)
+			names[i] = word(6)
 			kinds[i] = nameKind(1) << rng.IntN(6)
 		}
 		// The text: names and random words, joined with or without
 		// separators, so that matches at and off boundaries are common.
 		var text strings.Builder
 		for k := rng.IntN(8); k >= 0; k-- {
-			text.WriteString([]string{"", " ", "-", ".", "x"}[rng.IntN(5)])
+			text.WriteString([]string{"", " ", "-", ".", "x", "(", "),"}[rng.IntN(7)])
 			if rng.IntN(2) == 0 {
 				text.WriteString(names[rng.IntN(n)])
 			} else {
@@ -191,28 +269,251 @@ func TestMatcherAgainstNaive(t *testing.T) {
 	}
 }
 
+// TestTokenHash checks that distinct tokens, short (hashed inline) and
+// long (maphash), get distinct hashes, and that mixing is not symmetric.
+func TestTokenHash(t *testing.T) {
+	th := newTokenHasher()
+	seen := map[uint64]string{}
+	check := func(tok string) {
+		h := th.token([]byte(tok))
+		if prev, dup := seen[h]; dup && prev != tok {
+			t.Fatalf("%q and %q share the hash %#x", prev, tok, h)
+		}
+		seen[h] = tok
+	}
+	alphabet := "ab -\x00\xff"
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for i := 0; i < len(alphabet); i++ {
+			gen(prefix+alphabet[i:i+1], n-1)
+		}
+	}
+	gen("", 5)
+	for n := 1; n <= 40; n++ {
+		for k := 0; k < n; k++ {
+			b := []byte(strings.Repeat("x", n))
+			b[k] = 'y'
+			check(string(b))
+		}
+	}
+	if th.token([]byte(" ")) != th.hash([]byte(" ")) {
+		t.Error("the cached hash of a space differs")
+	}
+	if mixHash(1, 2) == mixHash(2, 1) {
+		t.Error("mixHash is symmetric")
+	}
+}
+
+// TestNameSetWords checks the word-span semantics on examples.
+func TestNameSetWords(t *testing.T) {
+	names := []string{"Acme Inc.", "STRASSE", "Labs", "Acme-Corp", "CS-NB", "x.y"}
+	kinds := []nameKind{kindCustomer, kindCustomer, kindCustomer, kindCustomer, kindReseller, kindCustomer}
+	s := newTestSet(names, kinds)
+	cases := []struct {
+		cell string
+		want []string // the folded spans found, in order
+	}{
+		{"acme inc", []string{"acme inc"}},
+		{"(Acme Inc.),", []string{"acme inc"}},
+		{"ACME   INC", []string{"acme inc"}},
+		{"acme inc.x", []string{"acme inc"}},
+		{"Acme Incorporated", nil},
+		{"xacme inc", nil},
+		{"acme-inc", nil},  // inside the core, every byte must match
+		{"acme corp", nil}, // "Acme-Corp" is not "acme corp"
+		{"acme-corp.", []string{"acme-corp"}},
+		{"Müller Straße 5", []string{"strasse"}},
+		{"x-labs-7", []string{"labs"}},
+		{"Labs/EMEA", []string{"labs"}},
+		{"labs4a8f9c", nil},
+		{"Collabs", nil},
+		{"managed by cs-nb, labs", []string{"cs-nb", "labs"}},
+		{"x.y.z", []string{"x.y"}},
+		{"w.x.y", []string{"x.y"}},
+		{"", nil},
+		{"...", nil},
+	}
+	for _, c := range cases {
+		text := foldName(nil, c.cell)
+		var got []string
+		s.scan(text, func(a, b int, _ nameInfo) bool {
+			got = append(got, string(text[a:b]))
+			return true
+		})
+		if !slices.Equal(got, c.want) {
+			t.Errorf("scan(%q) found %q, want %q", c.cell, got, c.want)
+		}
+		checkAgainstNaive(t, names, kinds, c.cell)
+	}
+}
+
+// TestNameSetMerges checks that a name added twice, or two names with one
+// core, are one entry with both kinds.
+func TestNameSetMerges(t *testing.T) {
+	s := newTestSet([]string{"Acme Corp", "ACME CORP.", "(acme corp)", "HP", "hp!"},
+		[]nameKind{kindCustomer, kindReseller, kindProvider, kindCustomer, kindBundleHost})
+	if s.count != 2 {
+		t.Errorf("the set holds %d names, want 2", s.count)
+	}
+	got := matchAll(s, foldName(nil, "acme corp, hp"))
+	want := []occurrence{{0, 9, kindCustomer | kindReseller | kindProvider, false}, {11, 13, kindCustomer | kindBundleHost, true}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestNameSetLimits checks the word and byte limits of names.
+func TestNameSetLimits(t *testing.T) {
+	words := func(n int) string { return strings.TrimSpace(strings.Repeat("ab ", n)) }
+	s := newTestSet([]string{words(maxNameWords), words(maxNameWords + 1), strings.Repeat("x", maxNameBytes+1)},
+		[]nameKind{kindCustomer, kindCustomer, kindCustomer})
+	if s.count != 1 || s.maxWords != maxNameWords {
+		t.Fatalf("set of %d names with up to %d words; want only the name of %d words", s.count, s.maxWords, maxNameWords)
+	}
+	// A text of maxNameWords+3 words holds the name 4 times.
+	if got := len(matchAll(s, []byte(words(maxNameWords+3)))); got != 4 {
+		t.Errorf("found %d occurrences, want 4", got)
+	}
+	if got := matchAll(s, []byte(strings.Repeat("x", maxNameBytes+1))); got != nil {
+		t.Errorf("found %v", got)
+	}
+}
+
+// TestNameSetMany adds many names (so that the table grows many times),
+// finds each as a whole cell and in a longer one, and none of others.
+func TestNameSetMany(t *testing.T) {
+	names := benchNames(50_000)
+	kinds := make([]nameKind, len(names))
+	for i := range kinds {
+		kinds[i] = nameKind(1) << (i % 3)
+	}
+	s := newTestSet(names, kinds)
+	if s.count != len(names) {
+		t.Fatalf("the set holds %d names, want %d", s.count, len(names))
+	}
+	if load := float64(s.count) / float64(len(s.hashes)); load < 0.5 || load > 0.8 {
+		t.Errorf("load %.2f, want 0.5 to 0.8", load)
+	}
+	for i, n := range names {
+		text := foldName(nil, "see "+n+".")
+		got := matchAll(s, text)
+		want := occurrence{4, len(text) - 1, kinds[i], false}
+		if !slices.Contains(got, want) {
+			t.Fatalf("%q: got %v, want %v among them", n, got, want)
+		}
+	}
+	for _, n := range benchTextCells(20_000, names[:1]) {
+		if strings.Contains(n, names[0]) {
+			continue
+		}
+		if got := matchAll(s, foldName(nil, n)); got != nil {
+			t.Fatalf("%q: found %v", n, got)
+		}
+	}
+}
+
 func TestMatcherScanStops(t *testing.T) {
-	var l nameList
-	l.add("abc", kindCustomer)
-	l.add("bcd", kindCustomer)
-	m := l.build()
+	s := newTestSet([]string{"abc", "bcd"}, []nameKind{kindCustomer, kindCustomer})
 	calls := 0
-	m.scan([]byte("abc bcd abc"), func(int, int, nameInfo) bool { calls++; return false })
+	s.scan([]byte("abc bcd abc"), func(int, int, nameInfo) bool { calls++; return false })
 	if calls != 1 {
 		t.Errorf("scan went on after found returned false: %d calls", calls)
 	}
-	var empty *nameMatcher
-	empty.scan([]byte("abc"), func(int, int, nameInfo) bool { t.Error("a nil matcher matched"); return true })
+	empty := newNameSet(newTokenHasher())
+	empty.scan([]byte("abc"), func(int, int, nameInfo) bool { t.Error("an empty set matched"); return true })
+	var sc nameScanner
+	sc.scan([]byte("abc"), []*nameSet{nil, empty}, func(int, int, nameInfo) bool { t.Error("no set matched"); return true })
+}
+
+// TestScannerSetsInOrder checks that the names of a scan's first set are
+// reported before those of the others, each set in order of end.
+func TestScannerSetsInOrder(t *testing.T) {
+	h := newTokenHasher()
+	a, b := newNameSet(h), newNameSet(h)
+	addName(a, nil, "acme", kindCustomer)
+	addName(a, nil, "labs", kindCustomer)
+	addName(b, nil, "voss", kindBundleHost)
+	addName(b, nil, "cs-p", kindBundleProvider)
+	text := []byte("cs-p voss acme labs voss")
+	var got []string
+	var sc nameScanner
+	sc.scan(text, []*nameSet{a, b}, func(s, e int, _ nameInfo) bool {
+		got = append(got, string(text[s:e]))
+		return true
+	})
+	if want := []string{"acme", "labs", "cs-p", "voss", "voss"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestScanHostileCell scans a 1 MB cell of two-letter words against names
+// of the same words' lengths and of every word count up to maxNameWords,
+// so that no span is skipped unlooked-up: the work is words ×
+// maxNameWords lookups, and the test would not end if it were quadratic
+// in the cell.
+func TestScanHostileCell(t *testing.T) {
+	var names []string
+	var kinds []nameKind
+	for k := 1; k <= maxNameWords; k++ {
+		names = append(names, strings.TrimSpace(strings.Repeat("xx ", k)))
+		kinds = append(kinds, kindCustomer)
+	}
+	s := newTestSet(names, kinds)
+	cell := []byte(strings.Repeat("bb ", 350_000) + "xx")
+	if got := matchAll(s, cell); len(got) != 1 || got[0].start != len(cell)-2 {
+		t.Errorf("found %v, want the last word", got)
+	}
+	// One huge word and one huge separator: no span is short enough.
+	huge := []byte(strings.Repeat("b", 1<<20) + strings.Repeat(" ", 1<<20) + "xx")
+	if got := matchAll(s, huge); len(got) != 1 {
+		t.Errorf("found %v, want the last word", got)
+	}
+}
+
+// TestInspectIgnoresPunctuation checks inspect with names wrapped in
+// punctuation: exact names as the whole cell's core, and path components
+// by their cores.
+func TestInspectIgnoresPunctuation(t *testing.T) {
+	cases := []struct {
+		cell  string
+		how   hierarchyHow
+		kinds nameKind
+		exact bool
+		name  string
+	}{
+		{"(HP)", notHierarchy, kindCustomer, false, "hp"}, // an exact name, the whole core
+		{"HP.", notHierarchy, kindCustomer, false, "hp"},
+		{"«Cafe»", notHierarchy, kindCustomer, false, "cafe"},
+		{"(HP) Inc", notHierarchy, 0, false, ""}, // not the whole core
+		{"Acme Corp!", notHierarchy, kindCustomer, false, "acme corp"},
+		{"voss-un-1;", notHierarchy, kindBundleHost, false, "voss-un-1"},
+		{"CS-NB/(Acme Corp)", hierarchyKnown, kindCustomer, false, "acme corp"},
+		{"CS-NB / 'HP'", hierarchyKnown, kindCustomer, false, "hp"},
+		{"-/HP", notHierarchy, kindCustomer, false, "hp"}, // one known component of two
+	}
+	id := testIdentity()
+	for _, c := range cases {
+		r := id.inspect(c.cell)
+		if r.hierarchy != c.how || r.kinds != c.kinds || r.exact != c.exact || r.name != c.name {
+			t.Errorf("inspect(%q) = %+v; want hierarchy %d, kinds %q, exact %v, name %q", c.cell, r, c.how, c.kinds, c.exact, c.name)
+		}
+	}
 }
 
 // FuzzNameMatcher is the differential test with the fuzzer's names and
-// cells: the automaton must find exactly what the naive search finds.
+// cells: the set must find exactly what the naive search finds.
 func FuzzNameMatcher(f *testing.F) {
 	f.Add("Acme Corp\nCS-NB\nLabs", "sys.hcs.CS-P.CS-NB.Acme Corp")
 	f.Add("Labs\nHP\nCafe", "5c9b3e2f-cafe-labs-0001 HP")
 	f.Add("aa\naaa\naaaa", "aaaa aaa aa a")
 	f.Add("Müller Straße\nSTRASSE", "MÜLLER STRASSE, strasse")
 	f.Add("a\x80b\n\xff\xfe", "\xffa\x80b\xfe")
+	f.Add("Acme Inc.\n(HP)\n-x-y-", "(Acme Inc.), hp. x-y")
+	f.Add("aa aa\naa aa aa\naa", "aa aa aa aa.aa")
 	f.Fuzz(func(t *testing.T, names, cell string) {
 		if len(names) > 2000 || len(cell) > 2000 {
 			return
@@ -236,8 +537,8 @@ func FuzzNameMatcher(f *testing.F) {
 }
 
 // benchNames makes n distinct company-like names, as a detailed CSV of n
-// customers would hold: two made-up words and a legal form, so that names
-// share few prefixes (the automaton's worst case for size).
+// customers would hold: mostly two made-up words and a legal form, one in
+// four a numbered "Customer 123456 GmbH".
 func benchNames(n int) []string {
 	rng := rand.New(rand.NewPCG(7, 7))
 	syllables := []string{"ac", "me", "glo", "bex", "in", "i", "tech", "um", "brel", "la", "wo", "nka", "hoo", "li", "ty", "rell",
@@ -254,7 +555,12 @@ func benchNames(n int) []string {
 	seen := map[string]bool{}
 	out := make([]string, 0, n)
 	for len(out) < n {
-		name := word() + " " + word() + " " + kind[rng.IntN(len(kind))]
+		var name string
+		if rng.IntN(4) == 0 {
+			name = fmt.Sprintf("Customer %06d %s", rng.IntN(1_000_000), kind[rng.IntN(len(kind))])
+		} else {
+			name = word() + " " + word() + " " + kind[rng.IntN(len(kind))]
+		}
 		if !seen[name] {
 			seen[name] = true
 			out = append(out, name)
@@ -309,61 +615,77 @@ func buildIdentity(names []string) *identity {
 		}
 	}
 	id.useBundleMetadata("CS-P_VOSS-UN-1", "CS-P", "VOSS-UN-1")
-	id.seal()
 	return id
 }
 
-// BenchmarkIdentityBuild measures building the matcher of 100 000 names
-// and reports the bytes the automaton holds and the heap the identity
-// keeps once built (the collected names are dropped then).
+// BenchmarkIdentityBuild measures adding 100 000 and 1 000 000 customer
+// names, as the detailed CSV's rows are read, and reports the heap the
+// identity keeps: in all, a name, and in the table's slots.
 func BenchmarkIdentityBuild(b *testing.B) {
-	names := benchNames(100_000)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	id := buildIdentity(names)
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	runtime.KeepAlive(id)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		buildIdentity(names)
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			names := benchNames(n)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			id := buildIdentity(names)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			runtime.KeepAlive(id)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				buildIdentity(names)
+			}
+			kept := float64(after.HeapAlloc - before.HeapAlloc)
+			b.ReportMetric(kept/(1<<20), "MiB-kept")
+			b.ReportMetric(kept/float64(n), "B/name")
+			b.ReportMetric(float64(id.detailed.size())/(1<<20), "MiB-table")
+		})
 	}
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MiB-kept")
-	b.ReportMetric(float64(id.detailed.size())/(1<<20), "MiB-automaton")
-	b.ReportMetric(float64(id.detailed.states()), "states")
 }
 
-// BenchmarkIdentityCells inspects 1 000 000 cells against 100 000 names:
-// anonymous-CSV cells (PKIDs and counts), and free text, the worst case.
+// BenchmarkIdentityCells inspects cells against 100 000 and 1 000 000
+// names: 1 000 000 anonymous-CSV cells (PKIDs and counts), 111 112 PKIDs
+// alone, 1 000 000 cells of free text (the worst case for many cells), and
+// one hostile 10 MB cell of "a a a ...".
 func BenchmarkIdentityCells(b *testing.B) {
-	names := benchNames(100_000)
-	id := buildIdentity(names)
-	for _, bc := range []struct {
-		name  string
-		cells []string
-	}{
-		{"anonymous-csv", benchCells(1_000_000)},
-		{"free-text", benchTextCells(1_000_000, names)},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			var size int64
-			for _, c := range bc.cells {
-				size += int64(len(c))
-			}
-			b.SetBytes(size)
-			found := 0
-			for b.Loop() {
-				found = 0
+	for _, n := range []int{100_000, 1_000_000} {
+		names := benchNames(n)
+		id := buildIdentity(names)
+		cells := benchCells(1_000_000)
+		var pkids []string
+		for i := 0; i < len(cells); i += 9 {
+			pkids = append(pkids, cells[i])
+		}
+		for _, bc := range []struct {
+			name  string
+			cells []string
+		}{
+			{"anonymous-csv", cells},
+			{"pkids", pkids},
+			{"free-text", benchTextCells(1_000_000, names)},
+			{"hostile-10MB", []string{strings.Repeat("a ", 5<<20)}},
+		} {
+			b.Run(fmt.Sprintf("%d/%s", n, bc.name), func(b *testing.B) {
+				var size int64
 				for _, c := range bc.cells {
-					if r := id.inspect(c); r.kinds != 0 || r.hierarchy != notHierarchy {
-						found++
+					size += int64(len(c))
+				}
+				b.SetBytes(size)
+				found := 0
+				for b.Loop() {
+					found = 0
+					for _, c := range bc.cells {
+						if r := id.inspect(c); r.kinds != 0 || r.hierarchy != notHierarchy {
+							found++
+						}
 					}
 				}
-			}
-			b.ReportMetric(float64(found), "found")
-		})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(bc.cells)), "ns/cell")
+				b.ReportMetric(float64(found), "found")
+			})
+		}
 	}
 }
 
@@ -386,5 +708,15 @@ func TestBenchmarkDataIsSane(t *testing.T) {
 	}
 	if !bytes.Equal(foldName(nil, names[0]), []byte(strings.ToLower(names[0]))) {
 		t.Errorf("ASCII names fold to lower case")
+	}
+}
+
+func TestMaxPlaceholderBytes(t *testing.T) {
+	n := 0
+	for p := range placeholderNames {
+		n = max(n, len(p))
+	}
+	if n != maxPlaceholderBytes {
+		t.Errorf("maxPlaceholderBytes is %d, the longest placeholder has %d bytes", maxPlaceholderBytes, n)
 	}
 }
