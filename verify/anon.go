@@ -261,11 +261,16 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 	}
 	counts := countColumns(c.header)
 	totals := newCSVTotals(c.header, counts)
-	ids := newIDLog(maphash.MakeSeed())
 	var values []int64
 	var recon *reconRun
 	if pk >= 0 {
 		recon = v.startRecon(c, counts)
+	}
+	// Reconciliation finds repeated PKIDs among the detailed CSV's
+	// customers (see reconRun.row); the log is for a CSV without one.
+	var ids *idLog
+	if recon == nil {
+		ids = newIDLog(maphash.MakeSeed())
 	}
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		v.checkCells(c, rec, line, -1)
@@ -279,23 +284,31 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 			v.s.add(ruleAnonCustomerKey, at{file: c.member, line: line, location: colCustomerPKID}, "line %d has an empty Customer PKID", line)
 			continue
 		}
-		ids.add(id, line)
 		if recon != nil {
 			recon.row(id, line, values)
+		} else {
+			ids.add(id, line)
 		}
-	}
-	reps, _ := ids.finish(false)
-	for _, rep := range reps {
-		v.s.add(ruleAnonCustomerKey, at{file: c.member, line: int(rep.line), location: colCustomerPKID}, "the Customer PKID on line %d repeats line %d; each customer has one row", rep.line, rep.first)
 	}
 	if recon != nil {
 		recon.finish()
+	} else {
+		reps, _ := ids.finish(false)
+		for _, rep := range reps {
+			v.repeatedPKID(c.member, rep.line, rep.first)
+		}
 	}
 	if v.res.Totals == nil {
 		v.res.Totals = &finding.Totals{}
 	}
 	v.res.Totals.Columns = totals.columns
 	v.res.Totals.Anonymous = totals.result()
+}
+
+// repeatedPKID reports an anonymous CSV's row whose Customer PKID is that
+// of an earlier row.
+func (v *vossBundle) repeatedPKID(member string, line, first uint32) {
+	v.s.add(ruleAnonCustomerKey, at{file: member, line: int(line), location: colCustomerPKID}, "the Customer PKID on line %d repeats line %d; each customer has one row", line, first)
 }
 
 // countColumns are the indexes of the count columns: every column but the

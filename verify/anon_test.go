@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -334,7 +335,7 @@ func TestReconcile(t *testing.T) {
 		}
 	})
 	t.Run("repeated rows", func(t *testing.T) {
-		// anon.customer-key reports a repeated PKID; reconciliation
+		// Reconciliation reports a repeated PKID (anon.customer-key),
 		// compares its first row only and counts an absent PKID once.
 		v := reconFixture(t, 1)
 		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
@@ -345,8 +346,17 @@ func TestReconcile(t *testing.T) {
 		r.row("x", 7, []int64{0, 0, 0})
 		r.finish()
 		fs := v.s.finish()
-		if len(fs) != 1 || !strings.HasPrefix(fs[0].Message, `1 Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: "x" (line 6);`) {
-			t.Errorf("findings %+v", fs)
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Rule+": "+f.Message)
+		}
+		slices.Sort(got)
+		want := []string{
+			"anon.customer-key: the Customer PKID on line 5 repeats line 4; each customer has one row",
+			"anon.customer-key: the Customer PKID on line 7 repeats line 6; each customer has one row",
+		}
+		if len(got) != 3 || !slices.Equal(got[:2], want) || !strings.HasPrefix(got[2], `recon.customer-set: 1 Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: "x" (line 6);`) {
+			t.Errorf("findings:\n%s", strings.Join(got, "\n"))
 		}
 	})
 	t.Run("columns", func(t *testing.T) {
@@ -355,4 +365,67 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("findings %+v", fs)
 		}
 	})
+}
+
+// TestDetailedRepeatedPKID: a PKID on two rows of the detailed CSV is
+// reported the same whether the CSV is paired (the customer table finds
+// the repeat) or on its own (the identifier log does), and the table keeps
+// the first row.
+func TestDetailedRepeatedPKID(t *testing.T) {
+	text := "Provider,Reseller,Customer,Customer PKID,A\nP,R,C1,pk1,1\nP,R,C2,pk2,2\nP,R,C3,pk1,3\nP,R,C4,pk1,4\n"
+	path := filepath.Join(t.TempDir(), "vlf_P_H_detailed_2026-11-01_0300.csv")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"the Customer PKID on line 4 of the detailed CSV repeats line 2",
+		"the Customer PKID on line 5 of the detailed CSV repeats line 2",
+	}
+	for _, paired := range []bool{true, false} {
+		s := newSink("b.zip", false)
+		_, table := readDetailed(&Result{}, path, "d.csv", s, DefaultOptions(), paired)
+		var got []string
+		for _, f := range s.finish() {
+			got = append(got, f.Message)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("paired %v: findings %q", paired, got)
+		}
+		if paired {
+			ref := table.find("pk1")
+			if ref < 0 || table.row(ref).line != 2 || table.values(table.row(ref), nil)[0] != 1 {
+				t.Errorf("the table does not keep pk1's first row")
+			}
+			if ref := table.find("pk2"); ref < 0 || table.row(ref).line != 3 || table.find("pk3") >= 0 {
+				t.Errorf("find pk2/pk3 wrong")
+			}
+		}
+	}
+}
+
+// TestCustomerTableMany checks the table's lookups and counts across
+// many chunks of every bucket.
+func TestCustomerTableMany(t *testing.T) {
+	table := newCustomerTable("", "", []string{"A", "B"})
+	const n = 100_000
+	for i := 0; i < n; i++ {
+		table.add(fmt.Sprint("pk", i), i+2, []int64{int64(i), int64(i) * 1000})
+	}
+	if reps := table.seal(); len(reps) != 0 {
+		t.Fatalf("repeats %v", reps)
+	}
+	for i := 0; i < n; i++ {
+		ref := table.find(fmt.Sprint("pk", i))
+		if ref < 0 {
+			t.Fatalf("pk%d not found", i)
+		}
+		r := table.row(ref)
+		if v := table.values(r, nil); r.line != uint32(i+2) || v[0] != int64(i) || v[1] != int64(i)*1000 {
+			t.Fatalf("pk%d: line %d, values %v", i, r.line, v)
+		}
+	}
+	if table.find("pk-absent") >= 0 {
+		t.Fatal("an absent PKID was found")
+	}
 }

@@ -100,7 +100,12 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 	if pk >= 0 && paired {
 		table = newCustomerTable(path, member, totals.columns)
 	}
-	ids := newIDLog(maphash.MakeSeed())
+	// Repeated PKIDs: the customer table finds them when it is sealed; the
+	// log is for a CSV without one.
+	var ids *idLog
+	if table == nil {
+		ids = newIDLog(maphash.MakeSeed())
+	}
 	var values []int64
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		if id != nil {
@@ -118,17 +123,20 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 			s.add(ruleAnonCustomerKey, at{file: member, line: line, location: colCustomerPKID}, "line %d of the detailed CSV has an empty Customer PKID", line)
 			continue
 		}
-		ids.add(key, line)
 		if table != nil {
 			table.add(key, line, values)
+		} else {
+			ids.add(key, line)
 		}
 	}
-	reps, _ := ids.finish(false)
+	var reps []idRepeat
+	if table != nil {
+		reps = table.seal()
+	} else {
+		reps, _ = ids.finish(false)
+	}
 	for _, rep := range reps {
 		s.add(ruleAnonCustomerKey, at{file: member, line: int(rep.line), location: colCustomerPKID}, "the Customer PKID on line %d of the detailed CSV repeats line %d", rep.line, rep.first)
-	}
-	if table != nil {
-		table.seal()
 	}
 	if res.Totals == nil {
 		res.Totals = &finding.Totals{Columns: totals.columns}

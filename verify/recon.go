@@ -12,64 +12,128 @@ import (
 )
 
 // customerTable holds the detailed CSV's customers compactly for
-// reconciliation: per customer a 64-bit hash of its PKID, its line, and its
-// counts as varints in one shared buffer (about 20 bytes a customer for
-// eight small counts), not the strings.
+// reconciliation: per customer a 64-bit hash of its PKID, its line, the
+// line of the anonymous CSV it was found at, and its counts as varints in
+// shared chunks (about 28 bytes a customer for eight small counts), not
+// the strings. Like idLog, rows go to 256 buckets by the top byte of the
+// hash, in chunks, so the table grows without copying (a slice doubling
+// to a million rows would briefly hold twice its size) and is sorted a
+// bucket at a time when sealed.
 type customerTable struct {
 	path, member string
 	columns      []string
 	seed         maphash.Seed
-	rows         []customerRow
-	data         []byte
-	matched      []bool
+	// chunks are the buckets' rows while the file is read; rows the same,
+	// each bucket sorted by hash, once it is sealed.
+	chunks [idBuckets][][]customerRow
+	rows   [idBuckets][]customerRow
+	// data holds the counts, dataChunk bytes a chunk; a row's counts are
+	// never split between chunks.
+	data      [][]byte
+	dataChunk int
 }
 
 type customerRow struct {
-	pk   uint64
-	off  uint32
-	line uint32
+	pkHi, pkLo uint32
+	off        uint32 // of the counts in data: chunk*dataChunk + offset
+	line       uint32
+	// seenAt is the line of the anonymous CSV where the customer was
+	// found (0 before it is), which tells a repeated row from a first.
+	seenAt uint32
 }
 
+func (r *customerRow) pk() uint64 { return uint64(r.pkHi)<<32 | uint64(r.pkLo) }
+
+// customerRef names a row of a sealed table: its bucket and index, or -1.
+type customerRef int
+
 func newCustomerTable(path, member string, columns []string) *customerTable {
-	return &customerTable{path: path, member: member, columns: columns, seed: maphash.MakeSeed()}
+	return &customerTable{path: path, member: member, columns: columns, seed: maphash.MakeSeed(),
+		dataChunk: max(64<<10, len(columns)*binary.MaxVarintLen64)}
 }
 
 func (t *customerTable) add(pkid string, line int, values []int64) {
-	t.rows = append(t.rows, customerRow{pk: maphash.String(t.seed, pkid), off: uint32(len(t.data)), line: uint32(line)})
-	for _, v := range values {
-		t.data = binary.AppendVarint(t.data, v)
+	k := len(t.data) - 1
+	if k < 0 || len(t.data[k])+len(values)*binary.MaxVarintLen64 > t.dataChunk {
+		t.data = append(t.data, make([]byte, 0, t.dataChunk))
+		k++
 	}
-}
-
-// seal sorts the rows for lookup once the file is read, and keeps the
-// first row of a repeated PKID (anon.customer-key reports the others).
-func (t *customerTable) seal() {
-	slices.SortFunc(t.rows, func(a, b customerRow) int {
-		if c := cmp.Compare(a.pk, b.pk); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.line, b.line)
-	})
-	t.rows = slices.CompactFunc(t.rows, func(a, b customerRow) bool { return a.pk == b.pk })
-	t.matched = make([]bool, len(t.rows))
-}
-
-func (t *customerTable) pkAt(i int) uint64 { return t.rows[i].pk }
-
-// find returns the index of the row of pkid, or -1.
-func (t *customerTable) find(pkid string) int {
 	h := maphash.String(t.seed, pkid)
-	i := searchUniform(len(t.rows), h, t.pkAt)
-	if i < len(t.rows) && t.rows[i].pk == h {
-		return i
+	row := customerRow{pkHi: uint32(h >> 32), pkLo: uint32(h), off: uint32(k*t.dataChunk + len(t.data[k])), line: uint32(line)}
+	for _, v := range values {
+		t.data[k] = binary.AppendVarint(t.data[k], v)
+	}
+	b := &t.chunks[h>>(64-idBucketBits)]
+	chunks := *b
+	if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
+		size := idChunkMin
+		if n > 0 {
+			size = min(2*cap(chunks[n-1]), idChunkMax)
+		}
+		chunks = append(chunks, make([]customerRow, 0, size))
+		*b = chunks
+	}
+	last := &chunks[len(chunks)-1]
+	*last = append(*last, row)
+}
+
+// seal sorts the rows for lookup once the file is read. It keeps the
+// first row of a repeated PKID and returns the others, in line order, for
+// anon.customer-key.
+func (t *customerTable) seal() []idRepeat {
+	var reps []idRepeat
+	for b := range t.chunks {
+		n := 0
+		for _, c := range t.chunks[b] {
+			n += len(c)
+		}
+		rows := make([]customerRow, 0, n)
+		for _, c := range t.chunks[b] {
+			rows = append(rows, c...)
+		}
+		t.chunks[b] = nil
+		slices.SortFunc(rows, func(x, y customerRow) int {
+			if c := cmp.Compare(x.pk(), y.pk()); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.line, y.line)
+		})
+		kept := rows[:0]
+		for i := range rows {
+			if len(kept) > 0 && rows[i].pk() == kept[len(kept)-1].pk() {
+				reps = append(reps, idRepeat{line: rows[i].line, first: kept[len(kept)-1].line})
+				continue
+			}
+			kept = append(kept, rows[i])
+		}
+		t.rows[b] = slices.Clip(kept)
+	}
+	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
+	return reps
+}
+
+// find returns the row of pkid, or -1.
+func (t *customerTable) find(pkid string) customerRef {
+	h := maphash.String(t.seed, pkid)
+	b := int(h >> (64 - idBucketBits))
+	rows := t.rows[b]
+	// Below the bucket's bits the hashes are uniform too.
+	i := searchUniform(len(rows), h<<idBucketBits, func(i int) uint64 { return rows[i].pk() << idBucketBits })
+	if i < len(rows) && rows[i].pk() == h {
+		return customerRef(b<<32 | i)
 	}
 	return -1
 }
 
-// values decodes the counts of row i into out (reused between rows).
-func (t *customerTable) values(i int, out []int64) []int64 {
+// row returns the row ref names.
+func (t *customerTable) row(ref customerRef) *customerRow {
+	return &t.rows[ref>>32][ref&(1<<32-1)]
+}
+
+// values decodes the counts of a row into out (reused between rows).
+func (t *customerTable) values(r *customerRow, out []int64) []int64 {
 	out = append(out[:0], make([]int64, len(t.columns))...)
-	b := t.data[t.rows[i].off:]
+	b := t.data[int(r.off)/t.dataChunk][int(r.off)%t.dataChunk:]
 	for k := range out {
 		v, n := binary.Varint(b)
 		out[k] = v
@@ -148,16 +212,14 @@ func listOrNone(cols []string) string {
 	return fmt.Sprintf("%q", cols)
 }
 
-// row compares one anonymous row with its detailed row. A row whose PKID
-// was matched already repeats an earlier row: anon.customer-key reports it,
-// and its counts are not compared again.
+// row compares one anonymous row with its detailed row. It also finds the
+// rows that repeat a PKID (anon.customer-key), so that the anonymous CSV
+// needs no identifier log of its own when it is reconciled: a matched
+// customer remembers its line, and an absent PKID goes to r.absent.
 func (r *reconRun) row(pkid string, line int, values []int64) {
 	t := r.v.detailed
-	i := t.find(pkid)
-	if i >= 0 && t.matched[i] {
-		return
-	}
-	if i < 0 {
+	ref := t.find(pkid)
+	if ref < 0 {
 		r.absent.add(pkid, line)
 		if len(r.missing) < maxListed && !slices.Contains(r.missing, pkid) {
 			r.missing = append(r.missing, pkid)
@@ -165,15 +227,20 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 		}
 		return
 	}
-	t.matched[i] = true
-	r.det = t.values(i, r.det)
+	row := t.row(ref)
+	if row.seenAt != 0 {
+		r.v.repeatedPKID(r.c.member, uint32(line), row.seenAt)
+		return
+	}
+	row.seenAt = uint32(line)
+	r.det = t.values(row, r.det)
 	for k, j := range r.toDet {
 		if j < 0 || values[k] == invalidCount || r.det[j] == invalidCount || values[k] == r.det[j] {
 			continue
 		}
 		r.v.s.add(ruleReconCountMismatch, at{file: r.c.member, line: line, location: r.columns[k], subject: pkid},
 			"Customer PKID %s (line %d here, line %d of the detailed CSV): %q is %d in the anonymous CSV but %d in the detailed CSV; re-run the export so both come from one audit",
-			r.v.s.value(pkid), line, t.rows[i].line, r.columns[k], values[k], r.det[j])
+			r.v.s.value(pkid), line, row.line, r.columns[k], values[k], r.det[j])
 	}
 }
 
@@ -185,6 +252,9 @@ func (r *reconRun) finish() {
 	t := r.v.detailed
 	rows := r.absent.len()
 	reps, _ := r.absent.finish(false)
+	for _, rep := range reps {
+		r.v.repeatedPKID(r.c.member, rep.line, rep.first)
+	}
 	if n := rows - len(reps); n > 0 {
 		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "anonymous-only"},
 			"%d Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: %s; send the detailed and anonymous CSV of one export",
@@ -196,9 +266,11 @@ func (r *reconRun) finish() {
 	// The rows are in hash order, which changes between runs: list the
 	// first lines of the file, so the report does not.
 	var lines []int
-	for i, ok := range t.matched {
-		if !ok {
-			lines = append(lines, int(t.rows[i].line))
+	for _, rows := range t.rows {
+		for _, row := range rows {
+			if row.seenAt == 0 {
+				lines = append(lines, int(row.line))
+			}
 		}
 	}
 	if n := len(lines); n > 0 {
