@@ -8,15 +8,19 @@
 #
 # Environment: RUNS (default 5) runs per measurement, medians reported;
 # SLOW_RUNS (default 1) for csvclean on the FlexNet extract, which takes
-# minutes per run; FNE_ENTITLEMENTS, VOSS_CUSTOMERS, DIR_BUNDLES to scale;
+# minutes per run; BIG_RUNS (default 3) for the extract with a member over
+# 1 GiB; FNE_ENTITLEMENTS, FNE_BIG_ENTITLEMENTS, VOSS_CUSTOMERS, DIR_BUNDLES
+# to scale;
 # BENCH_OUT and BENCH_RESULTS to write elsewhere (a trial run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-5}
 SLOW_RUNS=${SLOW_RUNS:-1}
+BIG_RUNS=${BIG_RUNS:-3}
 VOSS_CUSTOMERS=${VOSS_CUSTOMERS:-1000000}
 FNE_ENTITLEMENTS=${FNE_ENTITLEMENTS:-500000} # 1 to 3 line items each: about 1 million
+FNE_BIG_ENTITLEMENTS=${FNE_BIG_ENTITLEMENTS:-1000000} # 1 to 4 each: a 1.1 GB member
 DIR_BUNDLES=${DIR_BUNDLES:-500}
 OUT=${BENCH_OUT:-bench/out}
 BIN=bin/licaudit
@@ -79,6 +83,11 @@ if ! fresh flexnet "entitlements=$FNE_ENTITLEMENTS"; then
 	$BIN generate flexnet --entitlements "$FNE_ENTITLEMENTS" --max-line-items 3 --maintenance --seed 1 --out "$OUT/flexnet" >/dev/null
 	done_input flexnet
 fi
+if ! fresh flexnet-big "entitlements=$FNE_BIG_ENTITLEMENTS"; then
+	log "generating a FlexNet extract of $FNE_BIG_ENTITLEMENTS entitlements with a member over 1 GiB (about four minutes)"
+	$BIN generate flexnet --entitlements "$FNE_BIG_ENTITLEMENTS" --max-line-items 4 --maintenance --seed 2 --out "$OUT/flexnet-big" >/dev/null
+	done_input flexnet-big
+fi
 if ! fresh dir "bundles=$DIR_BUNDLES"; then
 	log "generating $DIR_BUNDLES small bundles"
 	tmp=$OUT/dir-tmp
@@ -100,6 +109,7 @@ fi
 VOSS_ZIP=$(ls "$OUT"/voss/*.zip)
 VOSS_DETAILED=$(ls "$OUT"/voss/*_detailed_*.csv)
 FNE_ZIP=$(ls "$OUT"/flexnet/*.zip)
+FNE_BIG_ZIP=$(ls "$OUT"/flexnet-big/*.zip)
 small=("$OUT"/dir/vlf_*.zip)
 SMALL_VOSS=${small[0]}
 mkdir -p "$OUT/voss-zip"
@@ -125,7 +135,7 @@ TSV=$OUT/results.tsv
 
 # Each measured command is a function run_ID (exported, so that
 # /usr/bin/time can run it through bash).
-export BIN OUT VOSS_ZIP VOSS_DETAILED FNE_ZIP SMALL_VOSS ANON_CSV ANON_META JSONSCHEMA
+export BIN OUT VOSS_ZIP VOSS_DETAILED FNE_ZIP FNE_BIG_ZIP SMALL_VOSS ANON_CSV ANON_META JSONSCHEMA
 export CSVCLEAN_FLAGS="${CSVCLEAN_CHECK[*]}"
 verify() { "$BIN" verify --quiet --fail-on never --format json --output /dev/null "$@"; }
 
@@ -152,6 +162,8 @@ run_fne.licaudit() { verify "$FNE_ZIP"; }
 run_fne.floor() { "$OUT/floor" "$FNE_ZIP"; }
 run_fne.inflate() { "$OUT/floor" -inflate-only "$FNE_ZIP"; }
 run_fne.unzip() { unzip_sha "$FNE_ZIP"; }
+run_big.licaudit() { verify "$FNE_BIG_ZIP"; }
+run_big.floor() { "$OUT/floor" "$FNE_BIG_ZIP"; }
 run_fne.csvclean() {
 	local f
 	for f in "$OUT"/extract/flexnet/*.csv; do csvclean $CSVCLEAN_FLAGS "$f"; done
@@ -210,6 +222,7 @@ measure "$RUNS" voss.licaudit voss.floor voss.inflate voss.unzip voss.csvclean
 measure "$RUNS" intake.licaudit intake.floor
 measure "$RUNS" fne.licaudit fne.floor fne.inflate fne.unzip
 measure "$SLOW_RUNS" fne.csvclean
+measure "$BIG_RUNS" big.licaudit big.floor
 measure "$RUNS" small.licaudit small.jsonschema
 measure "$RUNS" dir.jobs1 dir.jobs2 dir.floor
 measure "$SLOW_RUNS" dir.unzip
@@ -233,6 +246,8 @@ row() { # LABEL ID INFLATED_MB [FLOOR_ID INFLATE_ID]
 }
 VOSS_MB=$(inflated_of "$VOSS_ZIP")
 FNE_MB=$(inflated_of "$FNE_ZIP")
+BIG_MB=$(inflated_of "$FNE_BIG_ZIP")
+BIG_MEMBER_MB=$(unzip -l "$FNE_BIG_ZIP" | awk '/EntitlementsExtract/ {printf "%.0f", $1/1e6}')
 INTAKE_MB=$((VOSS_MB + $(size_of "$VOSS_DETAILED")))
 DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=$1} END{printf "%.0f", s/1e6}')
 
@@ -240,7 +255,7 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo "# Benchmark results"
 	echo
 	echo "Written by \`bench/run.sh\` (run by \`make bench\`) on $(date -u '+%Y-%m-%d %H:%M UTC'). Medians of $RUNS runs"
-	echo "(csvclean on the FlexNet extract and unzip on the directory: $SLOW_RUNS), wall-clock time and CPU time"
+	echo "(csvclean on the FlexNet extract and unzip on the directory: $SLOW_RUNS; the large member: $BIG_RUNS), wall-clock time and CPU time"
 	echo "(user + system); peak RSS is the largest of the runs (\`/usr/bin/time\`)."
 	echo
 	echo "## Machine"
@@ -264,6 +279,7 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo "| VOSS bundle | anonymous CSV of $VOSS_ROWS customers, three JSON members | $(size_of "$VOSS_ZIP") MB | $VOSS_MB MB |"
 	echo "| VOSS intake | the bundle and its detailed CSV beside it (reconciled) | $(size_of "$VOSS_ZIP" "$VOSS_DETAILED") MB | $INTAKE_MB MB |"
 	echo "| FlexNet extract | $FNE_ROWS entitlement line items, $MNT_ROWS maintenance line items | $(size_of "$FNE_ZIP") MB | $FNE_MB MB |"
+	echo "| FlexNet extract, large member | $FNE_BIG_ENTITLEMENTS entitlements, 1 to 4 line items each; the entitlement CSV alone is $BIG_MEMBER_MB MB | $(size_of "$FNE_BIG_ZIP") MB | $BIG_MB MB |"
 	echo "| directory | $DIR_BUNDLES small bundles (4 VOSS of 300 customers to 1 FlexNet of 200 entitlements) | $(size_of "$OUT"/dir/*.zip) MB | $DIR_MB MB |"
 	echo
 	echo "## licaudit against the floor"
@@ -282,6 +298,8 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	row "licaudit verify, FlexNet extract" fne.licaudit "$FNE_MB" fne.floor fne.inflate
 	row "floor, FlexNet extract" fne.floor "$FNE_MB"
 	row "inflate only, FlexNet extract" fne.inflate "$FNE_MB"
+	row "licaudit verify, FlexNet extract with a large member" big.licaudit "$BIG_MB" big.floor
+	row "floor, FlexNet extract with a large member" big.floor "$BIG_MB"
 	row "licaudit verify --jobs 1, directory" dir.jobs1 "$DIR_MB" dir.floor
 	row "licaudit verify --jobs 2, directory" dir.jobs2 "$DIR_MB" dir.floor
 	row "floor, directory" dir.floor "$DIR_MB"
