@@ -49,8 +49,11 @@ import (
 // does not hold, which a reader sees at once.
 type nameSet struct {
 	hasher tokenHasher
-	hashes []uint64 // 0 marks a free slot; a hash of 0 is stored as 1
-	meta   []nameMeta
+	// shards are tables of their own, chosen by the top bits of the hash,
+	// each made at its first name: growing one holds a table and a half
+	// of 1/nameShards of the names for a moment, not of all of them (24 MB
+	// at a million names, which the process's peak memory then kept).
+	shards [nameShards]nameShard
 	count  int
 
 	maxWords, maxBytes int
@@ -67,6 +70,18 @@ type nameSet struct {
 type nameMeta uint8
 
 const metaExact nameMeta = 1 << 7
+
+// nameShard is one table of a nameSet.
+type nameShard struct {
+	hashes []uint64 // 0 marks a free slot; a hash of 0 is stored as 1
+	meta   []nameMeta
+	count  int
+}
+
+const (
+	nameShardBits = 6
+	nameShards    = 1 << nameShardBits
+)
 
 // nameInfo is what a scan reports of a name it found.
 type nameInfo struct {
@@ -134,29 +149,37 @@ func (s *nameSet) insert(h uint64, m nameMeta) {
 	if h == 0 {
 		h = 1
 	}
-	if (s.count+1)*100 > len(s.hashes)*nameSetMaxLoadPercent {
-		s.grow()
+	sh := &s.shards[h>>(64-nameShardBits)]
+	if (sh.count+1)*100 > len(sh.hashes)*nameSetMaxLoadPercent {
+		sh.grow()
 	}
-	i := s.slot(h)
-	if s.hashes[i] == h {
-		s.meta[i] |= m
+	i := sh.slot(h)
+	if sh.hashes[i] == h {
+		sh.meta[i] |= m
 		return
 	}
-	s.hashes[i], s.meta[i] = h, m
+	sh.hashes[i], sh.meta[i] = h, m
+	sh.count++
 	s.count++
 }
 
+// home is h's home slot in a table of n slots: the bits of h below the
+// shard's scaled to n (Lemire's multiply-shift), so n need not be a power
+// of two, and slots are in about the order of their hashes.
+func home(h uint64, n int) uint64 {
+	i, _ := bits.Mul64(h<<nameShardBits, uint64(n))
+	return i
+}
+
 // slot returns the index of h's slot: its own, or the free one where it
-// belongs. The home slot is h scaled to the table size (Lemire's
-// multiply-shift), so the size need not be a power of two, and slots are
-// in about the order of their hashes.
-func (s *nameSet) slot(h uint64) int {
-	i, _ := bits.Mul64(h, uint64(len(s.hashes)))
+// belongs.
+func (sh *nameShard) slot(h uint64) int {
+	i := home(h, len(sh.hashes))
 	for {
-		if x := s.hashes[i]; x == h || x == 0 {
+		if x := sh.hashes[i]; x == h || x == 0 {
 			return int(i)
 		}
-		if i++; i == uint64(len(s.hashes)) {
+		if i++; i == uint64(len(sh.hashes)) {
 			i = 0
 		}
 	}
@@ -165,32 +188,33 @@ func (s *nameSet) slot(h uint64) int {
 // grow moves the hashes to a table half as large again. The old table is
 // in about the order of the hashes, so the new one is written in about
 // its order too: no cache miss a name.
-func (s *nameSet) grow() {
-	n := max(nameSetMinSlots, len(s.hashes)*nameSetGrowPercent/100)
-	old, oldMeta := s.hashes, s.meta
-	s.hashes, s.meta = make([]uint64, n), make([]nameMeta, n)
+func (sh *nameShard) grow() {
+	n := max(nameSetMinSlots, len(sh.hashes)*nameSetGrowPercent/100)
+	old, oldMeta := sh.hashes, sh.meta
+	sh.hashes, sh.meta = make([]uint64, n), make([]nameMeta, n)
 	for k, h := range old {
 		if h != 0 {
-			i := s.slot(h)
-			s.hashes[i], s.meta[i] = h, oldMeta[k]
+			i := sh.slot(h)
+			sh.hashes[i], sh.meta[i] = h, oldMeta[k]
 		}
 	}
 }
 
 // lookup returns the metadata of hash h, 0 if the set does not hold it.
 func (s *nameSet) lookup(h uint64) nameMeta {
-	if s.count == 0 {
-		return 0
-	}
 	if h == 0 {
 		h = 1
 	}
-	n := uint64(len(s.hashes))
-	i, _ := bits.Mul64(h, n)
+	sh := &s.shards[h>>(64-nameShardBits)]
+	if sh.count == 0 {
+		return 0
+	}
+	n := uint64(len(sh.hashes))
+	i := home(h, len(sh.hashes))
 	for {
-		switch s.hashes[i] {
+		switch sh.hashes[i] {
 		case h:
-			return s.meta[i]
+			return sh.meta[i]
 		case 0:
 			return 0
 		}
@@ -200,13 +224,22 @@ func (s *nameSet) lookup(h uint64) nameMeta {
 	}
 }
 
+// slots is the number of slots of the set's tables.
+func (s *nameSet) slots() int {
+	n := 0
+	for i := range s.shards {
+		n += len(s.shards[i].hashes)
+	}
+	return n
+}
+
 // mayHold says whether the set may hold a core of n bytes and k words.
 func (s *nameSet) mayHold(n, k int) bool {
 	return n <= s.maxBytes && k <= s.maxWords && s.words&(1<<(k-1)) != 0 && s.lengths[n/64]&(1<<(n%64)) != 0
 }
 
 // size is the bytes the set's table holds, for benchmarks.
-func (s *nameSet) size() int { return 9 * len(s.hashes) }
+func (s *nameSet) size() int { return 9 * s.slots() }
 
 // tokenHasher hashes tokens: those of up to 16 bytes inline, as wyhash
 // does (the bytes read as two 64-bit words, which with the length tell

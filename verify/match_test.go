@@ -395,7 +395,7 @@ func TestNameSetMany(t *testing.T) {
 	if s.count != len(names) {
 		t.Fatalf("the set holds %d names, want %d", s.count, len(names))
 	}
-	if load := float64(s.count) / float64(len(s.hashes)); load < 0.5 || load > 0.8 {
+	if load := float64(s.count) / float64(s.slots()); load < 0.5 || load > 0.8 {
 		t.Errorf("load %.2f, want 0.5 to 0.8", load)
 	}
 	for i, n := range names {
