@@ -47,7 +47,11 @@ type memberReader struct {
 	// parsers see it too, but it is judged here, not by them.
 	err error
 
-	slots  chan struct{}    // one token per block in flight
+	slots chan struct{} // one token per block in flight
+	// spare holds the member's blocks between uses: a pool may be emptied
+	// by every collection, and a collector working hard (a large state
+	// near the memory limit) then made it allocate 256 KiB a block.
+	spare  chan *[]byte
 	hashed chan memberBlock // nil until the pipeline starts
 	begun  bool             // the first block has been read
 	cur    memberBlock
@@ -95,7 +99,7 @@ var memberBlockPool = sync.Pool{New: func() any {
 // newMemberReader reads rc with a hasher per algorithm (see newHash). The
 // caller must call finish, which also closes rc.
 func newMemberReader(rc io.ReadCloser, algos ...string) *memberReader {
-	m := &memberReader{rc: rc, slots: make(chan struct{}, memberBlocks)}
+	m := &memberReader{rc: rc, slots: make(chan struct{}, memberBlocks), spare: make(chan *[]byte, memberBlocks)}
 	for _, a := range algos {
 		m.hashers = append(m.hashers, newHash(a))
 	}
@@ -105,7 +109,12 @@ func newMemberReader(rc io.ReadCloser, algos ...string) *memberReader {
 // fill reads the next block from the member, waiting for a free slot.
 func (m *memberReader) fill() memberBlock {
 	m.slots <- struct{}{}
-	buf := memberBlockPool.Get().(*[]byte)
+	var buf *[]byte
+	select {
+	case buf = <-m.spare:
+	default:
+		buf = memberBlockPool.Get().(*[]byte)
+	}
 	b := memberBlock{buf: buf}
 	for empty := 0; b.n < len(*buf) && b.err == nil; {
 		k, err := m.rc.Read((*buf)[b.n:])
@@ -195,7 +204,7 @@ func (m *memberReader) lastBlock() bool { return m.final != nil || m.cur.err != 
 // release gives the current block back and returns the error it ended on.
 func (m *memberReader) release() error {
 	err := m.cur.err
-	memberBlockPool.Put(m.cur.buf)
+	m.spare <- m.cur.buf // never blocks: at most memberBlocks are out
 	m.cur = memberBlock{}
 	<-m.slots
 	if err != nil {
@@ -222,6 +231,9 @@ func (m *memberReader) finish() {
 		for range m.hashed {
 			// the hasher closes the channel after its last Write
 		}
+	}
+	for len(m.spare) > 0 {
+		memberBlockPool.Put(<-m.spare)
 	}
 	m.rc.Close()
 }
