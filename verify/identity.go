@@ -258,11 +258,17 @@ func (id *identity) inspect(cell string) cellReport {
 	id.init()
 	id.buf = foldName(id.buf[:0], cell)
 	text := id.buf
-	if hasHierarchyRoot(text) {
+	// A cell of ASCII letters and digits only (most are PKIDs) is one
+	// word: it can be a known name, but no hierarchy path.
+	oneWord := isASCIIWord(cell)
+	if !oneWord && hasHierarchyRoot(text) {
 		r.hierarchy = hierarchyRoot
 		return r
 	}
-	id.comps = pathComponents(id.comps[:0], text)
+	id.comps = id.comps[:0]
+	if !oneWord {
+		id.comps = pathComponents(id.comps, text)
+	}
 	// An exact name matches only the whole cell: the cell's core, without
 	// the punctuation around it.
 	ca, cb := coreSpan(text)
@@ -294,13 +300,23 @@ func (id *identity) inspect(cell string) cellReport {
 		comp.hierarchy = hierarchyKnown
 		return comp
 	}
-	if r.kinds != 0 {
+	if r.kinds != 0 || oneWord {
 		return r
 	}
 	if n := pathShape(cell); n > 0 {
 		return cellReport{hierarchy: hierarchyShape, parts: n}
 	}
 	return cellReport{}
+}
+
+// isASCIIWord says whether a cell is ASCII letters and digits only.
+func isASCIIWord(cell string) bool {
+	for i := 0; i < len(cell); i++ {
+		if c := cell[i]; c >= utf8.RuneSelf || !asciiWord[c] {
+			return false
+		}
+	}
+	return len(cell) > 0
 }
 
 // mayHoldName says whether a cell has a letter (or a non-ASCII byte, which
