@@ -164,3 +164,37 @@ func TestIDLogFewIdentifiersOnManyRows(t *testing.T) {
 		}
 	}
 }
+
+// TestIDLogLines checks that lines come back exact when they are far apart
+// (more than 16 bits from the bucket's row before) and out of order.
+func TestIDLogLines(t *testing.T) {
+	for name, lineOf := range map[string]func(i int) int{
+		"far apart":    func(i int) int { return 2 + i*70_000 },
+		"out of order": func(i int) int { return 2 + (i*7919)%50_000 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			l := newIDLog(maphash.MakeSeed())
+			const n = 3 * idSmallMax // past the small slice
+			lines := map[string][]uint32{}
+			for i := 0; i < n; i++ {
+				id := fmt.Sprint("id", i%(n/2)) // the second half repeats the first
+				line := uint32(lineOf(i))
+				l.add(id, int(line))
+				lines[id] = append(lines[id], line)
+			}
+			// A repeat is every line of an identifier but its lowest.
+			var want []idRepeat
+			for _, ls := range lines {
+				slices.Sort(ls)
+				for _, line := range ls[1:] {
+					want = append(want, idRepeat{line: line, first: ls[0]})
+				}
+			}
+			reps, _ := l.finish(false)
+			slices.SortFunc(want, func(a, b idRepeat) int { return int(a.line) - int(b.line) })
+			if !slices.Equal(reps, want) {
+				t.Fatalf("%d repeats, want %d (first difference near %v)", len(reps), len(want), firstDiff(reps, want))
+			}
+		})
+	}
+}
