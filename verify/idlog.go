@@ -87,16 +87,6 @@ func (l *idLog) add(id string, line int) {
 // push appends a row to its bucket.
 func (l *idLog) push(h uint64, line uint32) {
 	b := &l.buckets[h>>(64-idBucketBits)]
-	k := len(b.hashes)
-	if k == 0 || len(b.hashes[k-1]) == cap(b.hashes[k-1]) {
-		size := idChunkMin
-		if k > 0 {
-			size = min(2*cap(b.hashes[k-1]), idChunkMax)
-		}
-		b.hashes = append(b.hashes, make([]uint64, 0, size))
-		b.deltas = append(b.deltas, make([]uint16, 0, size))
-		k++
-	}
 	// A line out of order wraps to a large distance: kept whole, so
 	// still right.
 	d := line - b.last
@@ -104,9 +94,26 @@ func (l *idLog) push(h uint64, line uint32) {
 		b.far = append(b.far, line)
 		d = idFar
 	}
-	b.hashes[k-1] = append(b.hashes[k-1], h)
-	b.deltas[k-1] = append(b.deltas[k-1], uint16(d))
+	b.hashes = appendChunked(b.hashes, h)
+	b.deltas = appendChunked(b.deltas, uint16(d)) // chunks of the same sizes
 	b.last = line
+}
+
+// appendChunked appends v to the last of chunks, starting a chunk when it
+// is full: chunks double from idChunkMin to idChunkMax entries, so growing
+// never copies, and the slack is at most the last chunk.
+func appendChunked[T any](chunks [][]T, v T) [][]T {
+	k := len(chunks)
+	if k == 0 || len(chunks[k-1]) == cap(chunks[k-1]) {
+		size := idChunkMin
+		if k > 0 {
+			size = min(2*cap(chunks[k-1]), idChunkMax)
+		}
+		chunks = append(chunks, make([]T, 0, size))
+		k++
+	}
+	chunks[k-1] = append(chunks[k-1], v)
+	return chunks
 }
 
 // slots appends the bucket's rows to dst, lines restored.

@@ -64,17 +64,7 @@ func (t *customerTable) add(pkid string, line int, values []int64) {
 		t.data[k] = binary.AppendVarint(t.data[k], v)
 	}
 	b := &t.chunks[h>>(64-idBucketBits)]
-	chunks := *b
-	if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
-		size := idChunkMin
-		if n > 0 {
-			size = min(2*cap(chunks[n-1]), idChunkMax)
-		}
-		chunks = append(chunks, make([]customerRow, 0, size))
-		*b = chunks
-	}
-	last := &chunks[len(chunks)-1]
-	*last = append(*last, row)
+	*b = appendChunked(*b, row)
 }
 
 // seal sorts the rows for lookup once the file is read. It keeps the
