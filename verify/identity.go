@@ -255,12 +255,16 @@ func (id *identity) inspect(cell string) cellReport {
 	if !mayHoldName(cell) {
 		return r // counts: no name has no letter
 	}
+	// A cell of ASCII letters and digits only (most are PKIDs) is one
+	// word: it can be a known name, but no hierarchy path; and when no
+	// name of one word has its length, nothing at all.
+	oneWord := isASCIIWord(cell)
+	if oneWord && !id.detailed.mayHoldWord(len(cell)) && !id.bundle.mayHoldWord(len(cell)) {
+		return r
+	}
 	id.init()
 	id.buf = foldName(id.buf[:0], cell)
 	text := id.buf
-	// A cell of ASCII letters and digits only (most are PKIDs) is one
-	// word: it can be a known name, but no hierarchy path.
-	oneWord := isASCIIWord(cell)
 	if !oneWord && hasHierarchyRoot(text) {
 		r.hierarchy = hierarchyRoot
 		return r

@@ -233,6 +233,12 @@ func (s *nameSet) slots() int {
 	return n
 }
 
+// mayHoldWord says whether the set (nil for none) may hold a core of one
+// word of n bytes.
+func (s *nameSet) mayHoldWord(n int) bool {
+	return s != nil && s.count > 0 && s.mayHold(n, 1)
+}
+
 // mayHold says whether the set may hold a core of n bytes and k words.
 func (s *nameSet) mayHold(n, k int) bool {
 	return n <= s.maxBytes && k <= s.maxWords && s.words&(1<<(k-1)) != 0 && s.lengths[n/64]&(1<<(n%64)) != 0

@@ -720,3 +720,24 @@ func TestMaxPlaceholderBytes(t *testing.T) {
 		t.Errorf("maxPlaceholderBytes is %d, the longest placeholder has %d bytes", maxPlaceholderBytes, n)
 	}
 }
+
+// TestInspectOneWordCell: a cell of one ASCII word is looked up only when
+// a set holds a one-word name of its length; the shortcut must not lose
+// the cells that are names.
+func TestInspectOneWordCell(t *testing.T) {
+	id := newIdentity()
+	id.useBundleMetadata("Acme_host1", "Acme", "host1")
+	id.add("Zenith", kindCustomer)
+	for cell, want := range map[string]nameKind{
+		"HOST1":                    kindBundleHost,
+		"acme":                     kindBundleProvider,
+		"zenith":                   kindCustomer,
+		"host12":                   0,
+		"zenith2":                  0,
+		"5885db5c76b7e49f8ae32b27": 0,
+	} {
+		if got := id.inspect(cell); got.kinds != want || got.hierarchy != notHierarchy {
+			t.Errorf("inspect(%q) = %+v, want kinds %v", cell, got, want)
+		}
+	}
+}
