@@ -31,10 +31,10 @@ import (
 // same bytes, get the same hash. The set keeps only these 64-bit hashes,
 // in an open-addressing table (linear probing), and a byte of metadata a
 // slot (kinds, exact): 9 bytes a slot, no strings, no pointers, nothing to
-// build or sort. It grows by half when 80% full, so it is 53% to 80% full:
-// 11 to 17 bytes a name (BenchmarkIdentityBuild: 14.5 at a million). Names
-// are added as the detailed CSV streams; adding one that is there already
-// merges its kinds.
+// build or sort. It grows by a quarter when 80% full, so it is 64% to 80%
+// full: 11 to 14 bytes a name (BenchmarkIdentityBuild: 12.4 at a million).
+// Names are added as the detailed CSV streams; adding one that is there
+// already merges its kinds.
 //
 // A scan looks up, at each word end, the spans of up to maxWords words and
 // maxBytes bytes that end there (the most of any stored core): the work per
@@ -101,7 +101,7 @@ const (
 	// at about 13 slots at 80% load, 3 at 53%: adjacent, so one or two
 	// cache lines.
 	nameSetMaxLoadPercent = 80
-	nameSetGrowPercent    = 150
+	nameSetGrowPercent    = 125
 )
 
 // newNameSet returns an empty set that hashes tokens with h. Sets scanned
@@ -185,7 +185,7 @@ func (sh *nameShard) slot(h uint64) int {
 	}
 }
 
-// grow moves the hashes to a table half as large again. The old table is
+// grow moves the hashes to a table a quarter larger. The old table is
 // in about the order of the hashes, so the new one is written in about
 // its order too: no cache miss a name.
 func (sh *nameShard) grow() {
