@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/bits"
 	"sync"
+	"unsafe"
 )
 
 // csvScanner reads CSV records exactly as encoding/csv's Reader does with
@@ -51,6 +52,33 @@ type csvScanner struct {
 	// never closes would otherwise gather the rest of the file into one
 	// record, in memory.
 	maxRecord int
+
+	// arena holds the text of recent lines, which their fields share.
+	arena []byte
+}
+
+// csvArenaSize is the size of a line arena: a line takes an allocation
+// every csvArenaSize bytes of lines, not one of its own (a million short
+// VOSS rows made a million allocations). A field kept after its row keeps
+// its arena alive; findings, their cap and a file's header are all that
+// keep fields, so that is a few arenas.
+const csvArenaSize = 32 << 10
+
+// intern returns the text of line as a string in the arena. Bytes are
+// only appended to an arena, never written again, so the strings made
+// from it never change.
+func (s *csvScanner) intern(line []byte) string {
+	switch {
+	case len(line) == 0:
+		return ""
+	case len(line) > csvArenaSize/4:
+		return string(line)
+	case cap(s.arena)-len(s.arena) < len(line):
+		s.arena = make([]byte, 0, csvArenaSize)
+	}
+	off := len(s.arena)
+	s.arena = append(s.arena, line...)
+	return unsafe.String(&s.arena[off], len(line))
 }
 
 // errRecordTooLong stops reading at a record beyond maxRecord.
@@ -239,12 +267,12 @@ func (s *csvScanner) readAppend(dst []string) ([]string, error) {
 func (s *csvScanner) splitLine(dst []string, line []byte) ([]string, bool) {
 	if bytes.IndexByte(line, '"') < 0 {
 		var rec []string
-		rec, s.formula = splitPlain(dst, line)
+		rec, s.formula = splitPlain(dst, line, s.intern(line))
 		return rec, true
 	}
 	// The string is made before the line is known to qualify: the lines
-	// that do not are rare, and then it is only garbage.
-	str := string(line)
+	// that do not are rare, and then it is only unused arena.
+	str := s.intern(line)
 	orig := len(dst)
 	fail := func() ([]string, bool) {
 		clear(dst[orig:])
@@ -308,10 +336,9 @@ func (s *csvScanner) splitLine(dst []string, line []byte) ([]string, bool) {
 }
 
 // splitPlain appends to rec the fields of a line without quotes: the text
-// between its commas, sliced out of one string. It also reports whether a
-// field starts like a formula (see formulaStart).
-func splitPlain(rec []string, line []byte) ([]string, bool) {
-	str := string(line)
+// between its commas, sliced out of str, the line as a string. It also
+// reports whether a field starts like a formula (see formulaStart).
+func splitPlain(rec []string, line []byte, str string) ([]string, bool) {
 	start := 0
 	formula := len(line) > 0 && formulaStart[line[0]]
 	for i := 0; i < len(line); i += 8 {
