@@ -117,7 +117,9 @@ func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
 	c.headerLine = line
 	seen := map[string]int{}
 	for i, name := range rec {
-		c.header[i] = strings.TrimSpace(name)
+		// A copy: the header is kept (in the totals of the report, too),
+		// and its row's text shares an arena with the rows after it.
+		c.header[i] = strings.Clone(strings.TrimSpace(name))
 		switch {
 		case c.header[i] == "":
 			c.s.add(ruleCSVHeader, at{file: member, line: line, location: fmt.Sprintf("column %d", i+1)}, "column %d of the header has no name; every column needs one", i+1)
