@@ -81,11 +81,11 @@ var placeholderNames = map[string]bool{
 const maxPlaceholderBytes = 7
 
 // classifyName says whether the core of a folded name is looked for, and
-// whether only as a whole cell. Names without a letter ("2024", "42") are never looked
-// for: they cannot be told from counts and dates. Names of hex digits and
-// hyphens only ("Cafe", "Bead", "dead-beef") match whole cells only: as a
-// part of a longer value they would fire inside hexadecimal PKIDs and
-// UUIDs.
+// whether only as a whole cell. Names without a letter ("2024", "42") are
+// never looked for: they cannot be told from counts and dates. Names of hex
+// digits and hyphens only ("Cafe", "Bead", "dead-beef") match whole cells
+// only: as a part of a longer value they would fire inside hexadecimal
+// PKIDs and UUIDs.
 func classifyName(folded []byte) (use, exact bool) {
 	if len(folded) > maxNameBytes || len(folded) <= maxPlaceholderBytes && placeholderNames[string(folded)] {
 		return false, false
