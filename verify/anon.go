@@ -151,7 +151,7 @@ func (v *vossBundle) checkCSV(m *vossMember, t *textScanner) {
 		v.checkMetadata(m, c.meta)
 		v.checkIdentifyingColumns(c)
 		for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
-			v.checkCells(c, rec, line, -1)
+			v.checkCells(c, rec, line, 0)
 		}
 	}
 	c.finish()
@@ -221,11 +221,12 @@ func (v *vossBundle) splitBundleName(meta []metaLine) {
 
 // checkCells looks for customer identity in every data cell of a row:
 // hierarchy paths and known names (one finding a cell, a hierarchy path
-// first), and personal data. skip is a column not to check (-1 for none).
+// first), and personal data. Bit i of counted marks column i as a count
+// already read as plain digits, which holds no name and no personal data.
 // Messages quote cells and names through the sink, redacted by default.
-func (v *vossBundle) checkCells(c *csvFile, rec []string, line, skip int) {
+func (v *vossBundle) checkCells(c *csvFile, rec []string, line int, counted uint64) {
 	for i, cell := range rec {
-		if cell == "" || i == skip || isDigits(cell) {
+		if cell == "" || i < 64 && counted&(1<<i) != 0 || isDigits(cell) {
 			continue
 		}
 		col := c.header[i]
@@ -273,8 +274,9 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 		ids = newIDLog(maphash.MakeSeed())
 	}
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
-		v.checkCells(c, rec, line, -1)
-		values = parseCounts(v.s, c, rec, line, counts, values)
+		var counted uint64
+		values, counted = parseCounts(v.s, c, rec, line, counts, values)
+		v.checkCells(c, rec, line, counted)
 		totals.add(counts, values)
 		if pk < 0 {
 			continue
@@ -328,27 +330,31 @@ func countColumns(header []string) []int {
 const invalidCount = -1
 
 // parseCounts reads the count cells of a row into values (reused from row
-// to row), reporting those that are not non-negative integers.
-func parseCounts(s *sink, c *csvFile, rec []string, line int, counts []int, values []int64) []int64 {
+// to row), reporting those that are not non-negative integers. Bit i of
+// plain is set when column i (of the first 64) is plain digits.
+func parseCounts(s *sink, c *csvFile, rec []string, line int, counts []int, values []int64) (_ []int64, plain uint64) {
 	values = values[:0]
 	for _, i := range counts {
-		n, ok := parseCount(rec[i])
+		n, digits, ok := parseCount(rec[i])
 		if !ok {
 			values = append(values, invalidCount)
 			s.add(ruleAnonCount, at{file: c.member, line: line, location: c.header[i]}, "the count %s in column %q is not a whole number of zero or more", s.value(strings.TrimSpace(rec[i])), c.header[i])
 			continue
 		}
+		if digits && i < 64 {
+			plain |= 1 << i
+		}
 		values = append(values, n)
 	}
-	return values
+	return values, plain
 }
 
 // parseCount reads a count: a whole number of zero or more, with white
-// space around it allowed. Counts are most of a CSV's cells, so plain
-// digits are read here without strconv's generality.
-func parseCount(cell string) (int64, bool) {
+// space around it allowed; digits says the cell is digits only. Counts are
+// most of a CSV's cells, so plain digits are read here without strconv's
+// generality.
+func parseCount(cell string) (n int64, digits, ok bool) {
 	if len(cell) > 0 && len(cell) <= 18 {
-		var n int64
 		for i := 0; i < len(cell); i++ {
 			d := cell[i] - '0'
 			if d > 9 {
@@ -356,11 +362,11 @@ func parseCount(cell string) (int64, bool) {
 			}
 			n = n*10 + int64(d)
 		}
-		return n, true
+		return n, true, true
 	}
 general:
 	n, err := strconv.ParseInt(strings.TrimSpace(cell), 10, 64)
-	return n, err == nil && n >= 0
+	return n, false, err == nil && n >= 0
 }
 
 // csvTotals accumulates customers and per-column sums.

@@ -15,11 +15,18 @@ func TestParseCount(t *testing.T) {
 		"999999999999999999", "99999999999999999999",
 	}
 	for _, cell := range cells {
-		n, ok := parseCount(cell)
+		n, digits, ok := parseCount(cell)
 		want, err := strconv.ParseInt(strings.TrimSpace(cell), 10, 64)
 		wantOK := err == nil && want >= 0
 		if ok != wantOK || ok && n != want {
 			t.Errorf("parseCount(%q) = %d, %v; want %d, %v", cell, n, ok, want, wantOK)
+		}
+		if digits && !(ok && isDigits(cell)) {
+			t.Errorf("parseCount(%q) says digits only", cell)
+		}
+		// The fast path takes every plain count of up to 18 digits.
+		if isDigits(cell) && len(cell) <= 18 && !digits {
+			t.Errorf("parseCount(%q) does not say digits only", cell)
 		}
 	}
 }

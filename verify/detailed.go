@@ -113,7 +113,7 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 				id.add(rec[nc.index], nc.kind)
 			}
 		}
-		values = parseCounts(s, c, rec, line, counts, values)
+		values, _ = parseCounts(s, c, rec, line, counts, values)
 		totals.add(counts, values)
 		if pk < 0 {
 			continue
