@@ -162,6 +162,15 @@ func (c *csvFile) read() ([]string, int, bool) {
 		if isSyntaxError(err) {
 			var pe *csv.ParseError
 			errors.As(err, &pe)
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine < pe.Line {
+				// A quoted field opened on StartLine ran on to Line: a
+				// quote left open shows only where reading gave up (the
+				// end of the file, say), so the finding stands where the
+				// record starts and names both lines.
+				c.s.add(ruleCSVSyntax, at{file: c.member, line: pe.StartLine, subject: fmt.Sprint(pe.StartLine)},
+					"the record on line %d has a quoted field that runs on to line %d and is not closed, or has text after its closing quote (line %d, column %d); double quotes inside a field and close every quoted field", pe.StartLine, pe.Line, pe.Line, pe.Column)
+				continue
+			}
 			what := "a quote in an unquoted field"
 			if errors.Is(pe.Err, csv.ErrQuote) {
 				what = "a quoted field that is not closed, or text after its closing quote"

@@ -340,3 +340,31 @@ func TestCSVReadAheadAbandoned(t *testing.T) {
 		t.Fatalf("%d goroutines before, %d after abandoning 20 members", before, n)
 	}
 }
+
+// TestCSVSyntaxFindingLines checks where csv.syntax stands: at the line of
+// a quote in an unquoted field, and at the start of a record whose quoted
+// field runs on and is never closed (not at the end of the file, where
+// reading gave up).
+func TestCSVSyntaxFindingLines(t *testing.T) {
+	cases := []struct {
+		name, data string
+		line       int
+		says       string
+	}{
+		{"bare quote", "a,b\n1,2\n3,x\"y\n", 3, "line 3 has a quote in an unquoted field"},
+		{"text after the closing quote", "a,b\n\"1\"x,2\n", 2, "line 2 has a quoted field that is not closed, or text after its closing quote"},
+		{"quote left open to the end", "a,b\n1,2\n\"x,3\nmore\nlast\n", 3, "the record on line 3 has a quoted field that runs on to line 5"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSink("b.zip", false)
+			c := openCSV(s, "m.csv", newTextScanner(strings.NewReader(tc.data), 0), false)
+			for _, _, ok := c.next(); ok; _, _, ok = c.next() {
+			}
+			fs := s.finish()
+			if len(fs) != 1 || fs[0].Rule != "csv.syntax" || fs[0].Line != tc.line || !strings.Contains(fs[0].Message, tc.says) {
+				t.Fatalf("findings %+v; want csv.syntax at line %d saying %q", fs, tc.line, tc.says)
+			}
+		})
+	}
+}
