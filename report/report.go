@@ -163,6 +163,9 @@ type Options struct {
 	// Color enables ANSI colour (the table only; decided by the caller from
 	// the terminal and NO_COLOR).
 	Color bool
+	// Width is the table's width in columns (the table only): 0 for
+	// TableWidth; the caller sets a terminal's width when writing to one.
+	Width int
 }
 
 // Formats lists the format names New accepts.

@@ -12,23 +12,43 @@ import (
 )
 
 func init() {
-	renderers["table"] = func(o Options) Renderer { return Table{Color: o.Color} }
+	renderers["table"] = func(o Options) Renderer { return Table{Color: o.Color, Width: o.Width} }
 }
 
 // Table renders the report for people at a terminal: per bundle its
 // verdict and counts, its findings grouped by member, the totals of its
 // CSVs side by side, and at the end the run summary. Every line fits in
-// TableWidth columns; long messages and paths wrap instead of being cut.
+// its width; long messages and paths wrap instead of being cut.
 type Table struct {
 	// Color enables ANSI colour. The caller decides (a terminal, no
 	// NO_COLOR); without it the output holds no escape sequence at all.
 	Color bool
+	// Width is the width to lay the table out for, in columns: 0 for
+	// TableWidth, and within MinTableWidth and MaxTableWidth otherwise.
+	// The caller sets a terminal's width when it writes to one.
+	Width int
 }
 
-// TableWidth is the terminal width the table is laid out for. It is fixed
-// rather than measured so that the output of a run does not depend on the
-// window it ran in (and golden files stay stable).
+// TableWidth is the width of a table written anywhere but to a terminal
+// (a file, a pipe, a CI log): fixed, so that the output of a run does not
+// depend on the window it ran in (and golden files stay stable).
 const TableWidth = 80
+
+// The widths a terminal's width is brought within: the table needs
+// TableWidth for its longest rule ids, line labels and counts beside a
+// readable message, and past MaxTableWidth lines are hard to follow.
+const (
+	MinTableWidth = TableWidth
+	MaxTableWidth = 160
+)
+
+// width is the width the table is laid out for.
+func (t Table) width() int {
+	if t.Width == 0 {
+		return TableWidth
+	}
+	return min(max(t.Width, MinTableWidth), MaxTableWidth)
+}
 
 // Layout of the table: bundle headings start at column 0 with the verdict,
 // member headings are indented by memberIndent, their findings by rowIndent.
@@ -70,7 +90,7 @@ func (t Table) bundle(buf *bytes.Buffer, b Bundle) error {
 	case Fail:
 		verdict = t.paint(verdict, sgrRed+";"+sgrBold)
 	}
-	name := wrap(cleanLine(baseName(b.Path)), TableWidth-verdictIndent)
+	name := wrap(cleanLine(baseName(b.Path)), t.width()-verdictIndent)
 	for i, l := range name {
 		if i == 0 {
 			buf.WriteString(verdict + pad(verdictIndent-width(verdict)) + l + "\n")
@@ -79,7 +99,7 @@ func (t Table) bundle(buf *bytes.Buffer, b Bundle) error {
 		}
 	}
 	detail := cleanLine(b.Kind) + "; " + countsText(b.Counts, waivedCount(b))
-	for _, l := range wrap(detail, TableWidth-verdictIndent) {
+	for _, l := range wrap(detail, t.width()-verdictIndent) {
 		buf.WriteString(pad(verdictIndent) + l + "\n")
 	}
 
@@ -100,7 +120,7 @@ func (t Table) bundle(buf *bytes.Buffer, b Bundle) error {
 // its member groups so that they line up.
 type findingCols struct{ rule, line, msg int }
 
-func layout(fs []finding.Finding) findingCols {
+func layout(fs []finding.Finding, tableWidth int) findingCols {
 	var c findingCols
 	for _, f := range fs {
 		c.rule = max(c.rule, width(cleanLine(f.Rule)))
@@ -113,7 +133,7 @@ func layout(fs []finding.Finding) findingCols {
 	if c.line > 0 {
 		used += c.line + columnGap
 	}
-	c.msg = max(TableWidth-used, minMsgWidth)
+	c.msg = max(tableWidth-used, minMsgWidth)
 	return c
 }
 
@@ -124,7 +144,7 @@ func lineLabel(n int) string { return ":" + strconv.Itoa(n) }
 // findings writes a bundle's findings grouped by member (they arrive sorted
 // by file): a heading with the member path, then one row per finding.
 func (t Table) findings(buf *bytes.Buffer, fs []finding.Finding) error {
-	cols := layout(fs)
+	cols := layout(fs, t.width())
 	buf.WriteByte('\n')
 	for start := 0; start < len(fs); {
 		end := start + 1
@@ -135,7 +155,7 @@ func (t Table) findings(buf *bytes.Buffer, fs []finding.Finding) error {
 		if fs[start].File != "" {
 			member = cleanLine(fs[start].File)
 		}
-		for _, l := range wrap(member, TableWidth-memberIndent) {
+		for _, l := range wrap(member, t.width()-memberIndent) {
 			buf.WriteString(pad(memberIndent) + t.paint(l, sgrBold) + "\n")
 		}
 		if err := t.group(buf, fs[start:end], cols); err != nil {

@@ -43,15 +43,28 @@ func extremeReport() *Report {
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // TestTableFitsTerminal renders reports with long messages and paths, with
-// and without colour, and checks that no line is wider than TableWidth
-// display columns (colour sequences take no room).
+// and without colour, at the default width and at terminal widths, and
+// checks that no line is wider than the width it was laid out for (colour
+// sequences take no room; a width out of bounds is brought within them).
 func TestTableFitsTerminal(t *testing.T) {
 	for name, r := range map[string]*Report{"fixture": fixture(), "extreme": extremeReport()} {
 		for _, color := range []bool{false, true} {
-			out := render(t, "table", Options{Color: color}, r)
-			for i, l := range strings.Split(string(out), "\n") {
-				if w := width(ansi.ReplaceAllString(l, "")); w > TableWidth {
-					t.Errorf("%s (color %v) line %d is %d columns wide: %q", name, color, i+1, w, l)
+			for _, tc := range []struct{ asked, fits int }{
+				{0, TableWidth}, {40, MinTableWidth}, {100, 100}, {132, 132}, {400, MaxTableWidth},
+			} {
+				out := render(t, "table", Options{Color: color, Width: tc.asked}, r)
+				widest := 0
+				for i, l := range strings.Split(string(out), "\n") {
+					w := width(ansi.ReplaceAllString(l, ""))
+					widest = max(widest, w)
+					if w > tc.fits {
+						t.Errorf("%s (color %v, width %d) line %d is %d columns wide: %q", name, color, tc.asked, i+1, w, l)
+					}
+				}
+				// A wide terminal is used: the extreme report has long
+				// messages that fill whatever width they get.
+				if name == "extreme" && widest < tc.fits-10 {
+					t.Errorf("%s at width %d: the widest line is %d columns; the width is not used", name, tc.asked, widest)
 				}
 			}
 		}
@@ -68,7 +81,7 @@ type tableRow struct{ level, rule, line, msg string }
 // totals are skipped.
 func readFindings(t *testing.T, out string, fs []finding.Finding) []tableRow {
 	t.Helper()
-	c := layout(fs)
+	c := layout(fs, TableWidth)
 	starts := []int{rowIndent, rowIndent + levelWidth + columnGap, rowIndent + levelWidth + c.rule + 2*columnGap}
 	msgStart := starts[2]
 	if c.line > 0 {

@@ -50,7 +50,7 @@ func (t Table) totals(buf *bytes.Buffer, tot *finding.Totals) error {
 	for _, l := range lines {
 		anonW, detW = max(anonW, len(l.anon)), max(detW, len(l.det))
 	}
-	nameW := TableWidth - rowIndent - anonW - detW - 2*columnGap
+	nameW := t.width() - rowIndent - anonW - detW - 2*columnGap
 	if both {
 		nameW -= len("differs") + columnGap
 	}

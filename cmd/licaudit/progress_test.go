@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"testing"
 	"time"
@@ -57,5 +59,22 @@ func TestNoProgressOffTerminal(t *testing.T) {
 	defer w.Close()
 	if p := newProgress(w, make([]verify.Input, 1000)); p != nil {
 		t.Fatal("a progress display on a pipe")
+	}
+}
+
+// TestTableOptionsOffTerminal checks that a table written to a pipe or a
+// buffer is laid out the same whatever the terminal: no colour and the
+// default width.
+func TestTableOptionsOffTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for name, out := range map[string]io.Writer{"pipe": w, "buffer": &bytes.Buffer{}} {
+		if o := tableOptions(out); o.Color || o.Width != 0 {
+			t.Errorf("%s: %+v, want the defaults", name, o)
+		}
 	}
 }

@@ -195,11 +195,11 @@ func writeReport(c *cli.Context, rep *report.Report, t formatTarget, output stri
 	if path == "" {
 		path = output
 	}
-	color := false
+	var opts report.Options
 	if path == "" && t.format == "table" {
-		color = isTerminal(os.Stdout) && c.App.Writer == io.Writer(os.Stdout) && os.Getenv("NO_COLOR") == ""
+		opts = tableOptions(c.App.Writer)
 	}
-	r, err := report.New(t.format, report.Options{Color: color})
+	r, err := report.New(t.format, opts)
 	if err != nil {
 		return err
 	}
@@ -226,3 +226,19 @@ func writeReport(c *cli.Context, rep *report.Report, t formatTarget, output stri
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// tableOptions lays out a table written to out: on a terminal, in colour
+// (unless NO_COLOR is set) and as wide as the terminal (see
+// report.Table.Width); anywhere else, without colour and TableWidth wide,
+// the same whatever window the run started from.
+func tableOptions(out io.Writer) report.Options {
+	f, ok := out.(*os.File)
+	if !ok || !isTerminal(f) {
+		return report.Options{}
+	}
+	o := report.Options{Color: os.Getenv("NO_COLOR") == ""}
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+		o.Width = w
+	}
+	return o
+}
