@@ -40,6 +40,11 @@ func (c *Config) Options(base verify.Options) verify.Options {
 	if c.schemas != nil {
 		base.Schemas = c.schemas
 	}
+	for _, fc := range verify.FormChoices {
+		if pin := *fc.Field(&c.Forms); pin != "" {
+			*fc.Field(&base.Forms) = pin
+		}
+	}
 	return base
 }
 

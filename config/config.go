@@ -27,6 +27,7 @@ import (
 	"github.com/licaudit/licaudit/bundle"
 	"github.com/licaudit/licaudit/finding"
 	"github.com/licaudit/licaudit/schema"
+	"github.com/licaudit/licaudit/verify"
 )
 
 // DefaultFile is the configuration a run picks up from the working
@@ -68,6 +69,9 @@ type Config struct {
 	// SchemaDir is the schema override directory resolved against the
 	// configuration file's directory ("" for none).
 	SchemaDir string
+	// Forms are the forms the file pins (see verify.Forms); a form it
+	// does not mention is not pinned.
+	Forms verify.Forms
 
 	schemas *schema.Set
 	sha256  string

@@ -99,6 +99,12 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.licaudit.yaml:1: datetime_tolerance: "1 day" is neither a duration (36h, 90m) nor a number of hours`}},
 		{"negative tolerance", "datetime_tolerance: -2h\n",
 			[]string{`.licaudit.yaml:1: datetime_tolerance: "-2h" is negative`}},
+		{"form value", "forms:\n  hash_form: sha256sum\n",
+			[]string{`.licaudit.yaml:2: forms.hash_form: "sha256sum" is not one of bare, gnu, bsd, or any`}},
+		{"form key", "forms:\n  date: iso8601\n",
+			[]string{`.licaudit.yaml:2: unknown key "date" in forms (known: hash_form, hash_algorithm, datetime, flexnet_dates)`}},
+		{"forms not a mapping", "forms: gnu\n",
+			[]string{`.licaudit.yaml:1: forms: must be a mapping of keys, not "gnu"`}},
 		{"schema dir missing", "schema_dir: no-such-dir\n",
 			[]string{`.licaudit.yaml:1: schema_dir: open no-such-dir: no such file or directory`}},
 		{"yaml syntax", "rules:\n  severity:\n    csv.bom: [off\n",
@@ -199,6 +205,11 @@ limits:
     max_line_bytes: 64k
 datetime_tolerance: 36
 schema_dir: schemas
+forms:
+  hash_form: GNU
+  hash_algorithm: sha256
+  datetime: any
+  flexnet_dates: legacy
 `
 	cfg, err := Parse(filepath.Join(dir, ".licaudit.yaml"), []byte(text))
 	if err != nil {
@@ -239,6 +250,9 @@ schema_dir: schemas
 	}
 	if opts.Schemas == nil || cfg.SchemaDir != filepath.Join(dir, "schemas") {
 		t.Errorf("schemas = %v from %q", opts.Schemas, cfg.SchemaDir)
+	}
+	if want := (verify.Forms{HashForm: "gnu", HashAlgorithm: "sha256", FlexNetDates: "legacy"}); opts.Forms != want {
+		t.Errorf("forms = %+v, want %+v", opts.Forms, want)
 	}
 }
 

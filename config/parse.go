@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,11 +157,12 @@ func (p *parser) parse(data []byte) {
 		"limits":             p.limits,
 		"datetime_tolerance": p.tolerance,
 		"schema_dir":         p.schemaDir,
+		"forms":              p.forms,
 	}, topKeys)
 }
 
 // topKeys are the top-level keys in the order the starter explains them.
-var topKeys = []string{"version", "rules", "waivers", "limits", "datetime_tolerance", "schema_dir"}
+var topKeys = []string{"version", "rules", "waivers", "limits", "datetime_tolerance", "schema_dir", "forms"}
 
 // deref follows aliases (*anchor) to the node they stand for.
 func deref(n *yaml.Node) *yaml.Node {
@@ -675,6 +677,35 @@ func parseTolerance(s string) (time.Duration, error) {
 		return 0, errors.New("negative; the tolerance is how far apart the timestamps may be")
 	}
 	return d, nil
+}
+
+// forms reads the forms the file pins: each key one of its choices, or
+// "any" for the default (every form accepted).
+func (p *parser) forms(key, val *yaml.Node) {
+	if !p.mapping(key, val, "forms") {
+		return
+	}
+	handlers := map[string]func(key, val *yaml.Node){}
+	var names []string
+	for _, fc := range verify.FormChoices {
+		names = append(names, fc.Key)
+		handlers[fc.Key] = func(key, val *yaml.Node) {
+			kp := "forms." + fc.Key
+			s, ok := p.scalar(val, kp)
+			if !ok {
+				return
+			}
+			s = strings.ToLower(strings.TrimSpace(s))
+			switch {
+			case s == "any":
+			case slices.Contains(fc.Choices, s):
+				*fc.Field(&p.cfg.Forms) = s
+			default:
+				p.errorf(val, "%s: %q is not one of %s, or any", kp, s, strings.Join(fc.Choices, ", "))
+			}
+		}
+	}
+	p.fields(val, "forms", handlers, names)
 }
 
 func (p *parser) schemaDir(key, val *yaml.Node) {

@@ -90,4 +90,13 @@ limits:
 # prints a built-in one to start from). --schema-dir on the command line wins
 # over it.
 # schema_dir: schemas
+
+# Forms the vendors do not publish are all accepted ("any", the default),
+# and findings name the one seen. Pin the ones your partners' exporters
+# write; a value in another form is then form.mismatch (a warning).
+# forms:
+#   hash_form: any            # or bare, gnu (HEX  NAME), bsd (SHA256 (NAME) = HEX)
+#   hash_algorithm: any       # or md5, sha1, sha256, sha512
+#   datetime: any             # meta.datetime: or iso8601 (2026-11-01T03:00:00Z), space (2026-11-01 03:00:00)
+#   flexnet_dates: any        # or iso8601, legacy (the extract option "Use ISO 8601 time format" off)
 `

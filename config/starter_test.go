@@ -78,6 +78,9 @@ func TestStarterExamples(t *testing.T) {
 // starter.
 func TestStarterExplainsEveryKey(t *testing.T) {
 	keys := append(append([]string{"severity", "ignore"}, topKeys...), waiverKeys...)
+	for _, fc := range verify.FormChoices {
+		keys = append(keys, fc.Key)
+	}
 	for _, sec := range limitSections {
 		names, _ := limitKeys(sec)
 		keys = append(keys, sec.name)

@@ -262,6 +262,7 @@ func (r *fneRows) finish() *idSet {
 		r.s.add(ruleFNEContinuation, r.at(int(rep.line), r.lay.entitlementID), "line %d repeats the EntitlementID of the rows from line %d, but rows of other entitlements come between; extra line items follow their entitlement's rows: send the extract unsorted and unedited", rep.line, rep.first)
 	}
 	r.dates.report(r.s, r.member)
+	r.dates.pinnedConvention(r.s, r.member, r.x.opts.Forms.FlexNetDates)
 	return acts
 }
 

@@ -40,6 +40,8 @@ type Options struct {
 	ShowValues bool
 	// Jobs is how many bundles are verified at once (0: number of CPUs).
 	Jobs int
+	// Forms pins forms the vendors do not publish (see Forms).
+	Forms Forms
 	// Progress, when set, is told as bundles start and finish.
 	Progress Progress
 }

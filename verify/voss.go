@@ -266,6 +266,7 @@ func (v *vossBundle) readHashes() {
 		if hl.Algo == "MD5" || hl.Algo == "SHA1" {
 			v.s.add(ruleHashWeakAlgorithm, at{file: hm.entry.Name, line: 1}, "%s is an %s digest (%s); use SHA-256", hm.base, algoName(hl.Algo), hl.Form)
 		}
+		checkHashForm(v.s, hm.entry.Name, hl, v.opts.Forms)
 		dm.hash = &hl
 	}
 	for _, m := range v.data {

@@ -210,3 +210,28 @@ func write(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestVerifyPinnedForms: a configuration that pins the .hash form fails a
+// bundle written in another form at --fail-on warning, and passes one in
+// the pinned form.
+func TestVerifyPinnedForms(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "forms.yaml")
+	write(t, cfg, "forms:\n  hash_form: gnu\n  hash_algorithm: sha256\n")
+	for _, tc := range []struct {
+		form string
+		want int
+	}{{"gnu", exitOK}, {"bsd", exitFindings}} {
+		out := filepath.Join(dir, tc.form)
+		if code, _, errOut := licaudit(t, "generate", "voss", "--customers", "3", "--hash-form", tc.form, "--out", out); code != exitOK {
+			t.Fatalf("generate: exit %d: %s", code, errOut)
+		}
+		code, stdout, errOut := licaudit(t, "verify", "--quiet", "--config", cfg, "--fail-on", "warning", "--format", "json", out)
+		if code != tc.want {
+			t.Fatalf("%s: exit %d, want %d: %s\n%s", tc.form, code, tc.want, errOut, stdout)
+		}
+		if mentions := strings.Contains(stdout, `"form.mismatch"`); mentions != (tc.want == exitFindings) {
+			t.Errorf("%s: form.mismatch in the report: %v\n%s", tc.form, mentions, stdout)
+		}
+	}
+}
