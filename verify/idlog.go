@@ -42,10 +42,13 @@ type idLog struct {
 // idBucket is the rows of one bucket, in chunks: hashes[k][i] is a row's
 // hash and deltas[k][i] its line less the line of the row before it in
 // the bucket (the first: less 0), or idFar when that does not fit 16 bits
-// and the line is the next of far.
+// and the line is the next of far. Chunks are made at their full length
+// and the last holds n rows, so adding a row writes two values and a
+// count, not slice headers.
 type idBucket struct {
 	hashes [][]uint64
 	deltas [][]uint16
+	n      int
 	far    []uint32
 	last   uint32 // the line of the bucket's last row
 }
@@ -95,8 +98,20 @@ func (l *idLog) push(h uint64, line uint32) {
 		b.far = append(b.far, line)
 		d = idFar
 	}
-	b.hashes = appendChunked(b.hashes, h)
-	b.deltas = appendChunked(b.deltas, uint16(d)) // chunks of the same sizes
+	k := len(b.hashes) - 1
+	if k < 0 || b.n == len(b.hashes[k]) {
+		size := idChunkMin
+		if k >= 0 {
+			size = min(2*len(b.hashes[k]), idChunkMax)
+		}
+		b.hashes = append(b.hashes, make([]uint64, size))
+		b.deltas = append(b.deltas, make([]uint16, size))
+		b.n = 0
+		k++
+	}
+	b.hashes[k][b.n] = h
+	b.deltas[k][b.n] = uint16(d)
+	b.n++
 	b.last = line
 }
 
@@ -121,6 +136,9 @@ func appendChunked[T any](chunks [][]T, v T) [][]T {
 func (b *idBucket) slots(dst []idSlot) []idSlot {
 	line, far := uint32(0), b.far
 	for k, hashes := range b.hashes {
+		if k == len(b.hashes)-1 {
+			hashes = hashes[:b.n]
+		}
 		for i, h := range hashes {
 			if d := b.deltas[k][i]; d == idFar {
 				line, far = far[0], far[1:]
