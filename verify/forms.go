@@ -77,8 +77,8 @@ func checkDatetimeForm(s *sink, member, dt string, pin Forms) {
 	}
 }
 
-// conventionName is the pinnable name of a FlexNet date convention.
-func conventionName(c dateConvention) string {
+// pinName is the convention's name in the configuration's forms.
+func (c dateConvention) pinName() string {
 	if c == dateISO {
 		return "iso8601"
 	}
@@ -92,7 +92,7 @@ func (d *fneDates) pinnedConvention(s *sink, member, pin string) {
 		return
 	}
 	for c, e := range d.seen {
-		if e.n == 0 || conventionName(dateConvention(c)) == pin {
+		if e.n == 0 || dateConvention(c).pinName() == pin {
 			continue
 		}
 		form := ""

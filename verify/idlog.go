@@ -90,7 +90,7 @@ func (l *idLog) add(id string, line int) {
 
 // push appends a row to its bucket.
 func (l *idLog) push(h uint64, line uint32) {
-	b := &l.buckets[h>>(64-idBucketBits)]
+	b := &l.buckets[bucketOf(h)]
 	// A line out of order wraps to a large distance: kept whole, so
 	// still right.
 	d := line - b.last
@@ -100,10 +100,7 @@ func (l *idLog) push(h uint64, line uint32) {
 	}
 	k := len(b.hashes) - 1
 	if k < 0 || b.n == len(b.hashes[k]) {
-		size := idChunkMin
-		if k >= 0 {
-			size = min(2*len(b.hashes[k]), idChunkMax)
-		}
+		size := nextChunkSize(b.hashes)
 		b.hashes = append(b.hashes, make([]uint64, size))
 		b.deltas = append(b.deltas, make([]uint16, size))
 		b.n = 0
@@ -121,15 +118,29 @@ func (l *idLog) push(h uint64, line uint32) {
 func appendChunked[T any](chunks [][]T, v T) [][]T {
 	k := len(chunks)
 	if k == 0 || len(chunks[k-1]) == cap(chunks[k-1]) {
-		size := idChunkMin
-		if k > 0 {
-			size = min(2*cap(chunks[k-1]), idChunkMax)
-		}
-		chunks = append(chunks, make([]T, 0, size))
+		chunks = append(chunks, make([]T, 0, nextChunkSize(chunks)))
 		k++
 	}
 	chunks[k-1] = append(chunks[k-1], v)
 	return chunks
+}
+
+// nextChunkSize is the size of the chunk to add after chunks: idChunkMin
+// for the first, then twice the last one's, up to idChunkMax.
+func nextChunkSize[T any](chunks [][]T) int {
+	if len(chunks) == 0 {
+		return idChunkMin
+	}
+	return min(2*cap(chunks[len(chunks)-1]), idChunkMax)
+}
+
+// bucketOf is the bucket of a hash: its top idBucketBits.
+func bucketOf(h uint64) int { return int(h >> (64 - idBucketBits)) }
+
+// searchBucket is searchUniform within one bucket, whose hashes share
+// their top bits: below those they are uniform too.
+func searchBucket(n int, h uint64, at func(int) uint64) int {
+	return searchUniform(n, h<<idBucketBits, func(i int) uint64 { return at(i) << idBucketBits })
 }
 
 // slots appends the bucket's rows to dst, lines restored.
@@ -234,7 +245,7 @@ func distinct(sorted []idSlot, reps []idRepeat, set *idSet) []idRepeat {
 		}
 		first = e.line
 		if set != nil {
-			b := &set.buckets[e.hashHi>>(32-idBucketBits)]
+			b := &set.buckets[bucketOf(e.hash())]
 			*b = append(*b, e.hash())
 		}
 	}
@@ -306,9 +317,8 @@ type idSet struct {
 // has reports whether id is in the set.
 func (s *idSet) has(id string) bool {
 	h := maphash.String(s.seed, id)
-	hs := s.buckets[h>>(64-idBucketBits)]
-	// Below the bucket's bits the hashes are uniform too.
-	j := searchUniform(len(hs), h<<idBucketBits, func(i int) uint64 { return hs[i] << idBucketBits })
+	hs := s.buckets[bucketOf(h)]
+	j := searchBucket(len(hs), h, func(i int) uint64 { return hs[i] })
 	return j < len(hs) && hs[j] == h
 }
 

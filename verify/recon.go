@@ -63,7 +63,7 @@ func (t *customerTable) add(pkid string, line int, values []int64) {
 	for _, v := range values {
 		t.data[k] = binary.AppendVarint(t.data[k], v)
 	}
-	b := &t.chunks[h>>(64-idBucketBits)]
+	b := &t.chunks[bucketOf(h)]
 	*b = appendChunked(*b, row)
 }
 
@@ -105,10 +105,9 @@ func (t *customerTable) seal() []idRepeat {
 // find returns the row of pkid, or -1.
 func (t *customerTable) find(pkid string) customerRef {
 	h := maphash.String(t.seed, pkid)
-	b := int(h >> (64 - idBucketBits))
+	b := bucketOf(h)
 	rows := t.rows[b]
-	// Below the bucket's bits the hashes are uniform too.
-	i := searchUniform(len(rows), h<<idBucketBits, func(i int) uint64 { return rows[i].pk() << idBucketBits })
+	i := searchBucket(len(rows), h, func(i int) uint64 { return rows[i].pk() })
 	if i < len(rows) && rows[i].pk() == h {
 		return customerRef(b<<32 | i)
 	}

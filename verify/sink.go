@@ -49,8 +49,9 @@ func (s *sink) add(r *finding.Rule, w at, format string, args ...any) {
 	}
 	// Location and subject may be cells of a CSV row, which share a large
 	// arena with their neighbours (see csvScanner.intern): copies keep
-	// only themselves alive in the report.
-	f := finding.Finding{Rule: r.ID, Severity: r.Severity, File: strings.Clone(w.file), Line: w.line,
+	// only themselves alive in the report. File is a member's name from
+	// the ZIP directory, never a cell.
+	f := finding.Finding{Rule: r.ID, Severity: r.Severity, File: w.file, Line: w.line,
 		Location: strings.Clone(w.location), Message: msg, Subject: strings.Clone(w.subject)}
 	if f.Subject == "" && w.line > 0 {
 		f.Subject = fmt.Sprint(w.line)

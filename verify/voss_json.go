@@ -134,10 +134,10 @@ func (v *vossBundle) checkMeta(member string, val any, reported map[string]bool)
 			t, err := parseMetaDatetime(dt)
 			if err != nil {
 				v.s.add(ruleMetaDatetime, at{file: member, location: "/meta/datetime"}, "meta.datetime %q is not a date and time (ISO 8601 or YYYY-MM-DD HH:MM[:SS]); re-run the export", truncate(dt, 60))
-			} else {
-				checkDatetimeForm(v.s, member, dt, v.opts.Forms)
+				break
 			}
-			if err == nil && !v.when.IsZero() && absDuration(t.Sub(v.when)) > v.opts.DatetimeTolerance {
+			checkDatetimeForm(v.s, member, dt, v.opts.Forms)
+			if !v.when.IsZero() && absDuration(t.Sub(v.when)) > v.opts.DatetimeTolerance {
 				v.s.add(ruleMetaDatetimeMismatch, at{file: member, location: "/meta/datetime"}, "meta.datetime %s is %s away from the names' timestamp %s (tolerance %s); check the files belong to one export",
 					t.UTC().Format(time.RFC3339), absDuration(t.Sub(v.when)).Round(time.Minute), v.when.Format("2006-01-02 15:04"), v.opts.DatetimeTolerance)
 			}
