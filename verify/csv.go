@@ -132,7 +132,7 @@ func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
 	// A member of more than one pipeline block is worth a goroutine of
 	// its own for splitting rows; the member reader's finish stops it, so
 	// no caller can leave it running.
-	if mr, ok := t.r.(*memberReader); ok && !mr.lastBlock() {
+	if mr, ok := t.r.(*memberReader); ok && (arenaCheck || !mr.lastBlock()) {
 		c.ahead = startAhead(c.sc)
 		mr.onFinish = c.ahead.stopAhead
 	}

@@ -30,9 +30,11 @@ type csvAhead struct {
 }
 
 // csvBatch is a run of records: items[i] is fields[from:to], or an error.
+// The fields are text in the batch's arenas.
 type csvBatch struct {
 	items  []csvItem
 	fields []string
+	text   lineArenas
 }
 
 type csvItem struct {
@@ -55,6 +57,16 @@ const (
 	csvBatchFields  = 8 << 10
 )
 
+// batchRecords is csvBatchRecords, or 2 under the arenacheck build tag,
+// which also reads every member ahead (see aheadFor), so that the small
+// files of the tests recycle batches and arenas many times over.
+func batchRecords() int {
+	if arenaCheck {
+		return 2
+	}
+	return csvBatchRecords
+}
+
 // startAhead starts reading sc's records on a goroutine. The caller stops
 // it with stopAhead (csvFile.finish and memberReader.finish do).
 func startAhead(sc *csvScanner) *csvAhead {
@@ -71,16 +83,21 @@ func startAhead(sc *csvScanner) *csvAhead {
 func (a *csvAhead) run(sc *csvScanner) {
 	defer close(a.done)
 	defer close(a.batches)
+	// The scanner goes back to its caller allocating its arenas: the
+	// batches' arenas may be written again.
+	defer func() { sc.arenas, sc.arena = nil, nil }()
+	limit := batchRecords()
 	for {
 		var b *csvBatch
 		select {
 		case b = <-a.free:
-			b.items, b.fields = b.items[:0], b.fields[:0]
+			b.items, b.fields, b.text.used = b.items[:0], b.fields[:0], 0
 		default:
 			b = &csvBatch{}
 		}
+		sc.arenas, sc.arena = &b.text, nil
 		last := false
-		for len(b.items) < csvBatchRecords && len(b.fields) < csvBatchFields {
+		for len(b.items) < limit && len(b.fields) < csvBatchFields {
 			from := len(b.fields)
 			fields, err := sc.readAppend(b.fields)
 			if err == nil {
@@ -107,11 +124,16 @@ func (a *csvAhead) run(sc *csvScanner) {
 }
 
 // next returns the next record and its line, or the error in its place;
-// io.EOF once the goroutine has stopped. The record is valid until the
-// next call; formula reports csvScanner.formula for it.
+// io.EOF once the goroutine has stopped. The record, its strings included,
+// is valid until the next call: its batch may then be reused, arenas and
+// all, so a caller keeps a copy of any field it needs later (a finding's
+// text is copied by the sink). formula reports csvScanner.formula for it.
 func (a *csvAhead) next() (rec []string, line int, formula bool, err error) {
 	for a.cur == nil || a.pos == len(a.cur.items) {
 		if a.cur != nil {
+			if arenaCheck {
+				a.cur.text.poison()
+			}
 			select {
 			case a.free <- a.cur:
 			default:

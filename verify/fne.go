@@ -235,10 +235,13 @@ type fneRows struct {
 	// line it starts at: one entitlement in two runs has rows away from
 	// its entitlement's.
 	entitlements *idLog
-	group        struct {
-		id   string // "" before the first row
+	// group is the run of rows being read. Its IDs are copies, kept in
+	// buffers used again from one run to the next: a row's cells last
+	// only until the next row is read (see csvAhead.next).
+	group struct {
+		id   []byte // empty before the first row
 		line int
-		link string // the maintenance group's LineItemLink
+		link []byte // the maintenance group's LineItemLink
 	}
 	dates fneDates
 }
@@ -300,19 +303,21 @@ func (r *fneRows) entitlement(rec []string, line int, link string) bool {
 		r.s.add(ruleFNEEntitlementID, r.at(line, r.lay.entitlementID), "line %d has an empty EntitlementID; every row, extra line items included, repeats its entitlement's ID", line)
 		return false // the row's place cannot be judged; the group goes on
 	}
-	if id == r.group.id {
-		newLineItem := r.kind == fneMaintenance && link != "" && r.group.link != "" && link != r.group.link
+	if id == string(r.group.id) {
+		newLineItem := r.kind == fneMaintenance && link != "" && len(r.group.link) > 0 && link != string(r.group.link)
 		if newLineItem {
 			// Maintenance of another line item of the same
 			// entitlement: FlexNet may write it full or empty.
-			r.group.link = link
+			r.group.link = append(r.group.link[:0], link...)
 			return false
 		}
 		r.checkExtraRowEmpty(rec, line)
 		return true
 	}
 	r.entitlements.add(id, line)
-	r.group.id, r.group.line, r.group.link = id, line, link
+	r.group.id = append(r.group.id[:0], id...)
+	r.group.line = line
+	r.group.link = append(r.group.link[:0], link...)
 	return false
 }
 
@@ -355,7 +360,7 @@ func (r *fneRows) activation(id string, line int) {
 func (r *fneRows) maintenanceLink(rec []string, line int, link string, extra bool) {
 	w := r.at(line, r.lay.lineItemLink)
 	switch {
-	case link == "" && extra && r.group.link != "":
+	case link == "" && extra && len(r.group.link) > 0:
 		r.s.add(ruleFNEMaintenanceLink, w, "line %d is an extra maintenance item of line %d but its LineItemLink is empty; extra maintenance rows repeat the EntitlementID and the LineItemLink", line, r.group.line)
 	case link == "":
 		// The item is named only here: quoting it on every row cost a

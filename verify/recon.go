@@ -211,7 +211,7 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 	if ref < 0 {
 		r.absent.add(pkid, line)
 		if len(r.missing) < maxListed && !slices.Contains(r.missing, pkid) {
-			r.missing = append(r.missing, pkid)
+			r.missing = append(r.missing, strings.Clone(pkid)) // cells do not outlast their row
 			r.missingLines = append(r.missingLines, line)
 		}
 		return
@@ -306,7 +306,7 @@ func (t *customerTable) pkidsAt(lines []int) []string {
 	byLine := map[int]string{}
 	for rec, line, ok := c.next(); ok && pk >= 0; rec, line, ok = c.next() {
 		if want[line] {
-			byLine[line] = strings.TrimSpace(rec[pk])
+			byLine[line] = strings.Clone(strings.TrimSpace(rec[pk]))
 		}
 	}
 	var out []string

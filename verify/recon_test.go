@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -341,4 +342,47 @@ func detailedNamesAndPKIDs(t *testing.T, dir string) (names, pkids []string) {
 		names, pkids = append(names, row[cust]), append(pkids, row[pk])
 	}
 	return names, pkids
+}
+
+// TestReconNamesAnonymousOnlyPKIDs drops two customers from the detailed
+// CSV: the finding lists the anonymous CSV's PKIDs that are not in it,
+// by value and line. (Under the arenacheck build tag this also proves the
+// list keeps copies, not cells of rows read long before.)
+func TestReconNamesAnonymousOnlyPKIDs(t *testing.T) {
+	dir := writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 9, Seed: 3})
+	paths, _ := filepath.Glob(filepath.Join(dir, "*_detailed_*.csv"))
+	data, err := os.ReadFile(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pkids := detailedNamesAndPKIDs(t, dir)
+	var kept []string
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		if !strings.Contains(l, pkids[2]) && !strings.Contains(l, pkids[6]) {
+			kept = append(kept, l)
+		}
+	}
+	if err := os.WriteFile(paths[0], []byte(strings.Join(kept, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inputs, err := verify.Collect([]string{dir}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := verify.DefaultOptions()
+	opts.ShowValues = true
+	var msg string
+	for _, f := range verify.Run(inputs, opts)[0].Findings {
+		if f.Rule == "recon.customer-set" && f.Subject == "anonymous-only" {
+			msg = f.Message
+		}
+	}
+	for _, pk := range []string{pkids[2], pkids[6]} {
+		if !strings.Contains(msg, strconv.Quote(pk)) {
+			t.Errorf("the anonymous-only finding does not name %q: %q", pk, msg)
+		}
+	}
+	if !strings.HasPrefix(msg, "2 Customer PKID(s)") {
+		t.Errorf("message %q, want it to count 2", msg)
+	}
 }

@@ -1,0 +1,6 @@
+//go:build arenacheck
+
+package verify
+
+// arenaCheck: see arenacheck_off.go.
+const arenaCheck = true
