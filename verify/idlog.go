@@ -336,6 +336,8 @@ func (s *idSet) len() int {
 // starts where h would be if they were evenly spread and gallops from
 // there: a lookup among millions touches one or two cache lines, where a
 // binary search would miss the cache at each of its last ten levels.
+// Interpolating at every probe instead was measured slower
+// (BenchmarkSearchUniform: 130-170 ns a lookup against 100-150 ns).
 func searchUniform(n int, h uint64, at func(int) uint64) int {
 	if n == 0 {
 		return 0

@@ -217,3 +217,31 @@ func BenchmarkIDLogTime(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSearchUniform looks up random hashes among a million sorted in
+// 256 buckets, the way the reconciliation table and the kept ActivationIds
+// are: the time is mostly cache misses.
+func BenchmarkSearchUniform(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var buckets [256][]uint64
+	for range 1 << 20 {
+		h := rng.Uint64()
+		buckets[bucketOf(h)] = append(buckets[bucketOf(h)], h)
+	}
+	for i := range buckets {
+		slices.Sort(buckets[i])
+	}
+	probes := make([]uint64, 1<<16)
+	for i := range probes {
+		hs := buckets[rng.IntN(256)]
+		probes[i] = hs[rng.IntN(len(hs))]
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		h := probes[i%len(probes)]
+		hs := buckets[bucketOf(h)]
+		if j := searchBucket(len(hs), h, func(k int) uint64 { return hs[k] }); hs[j] != h {
+			b.Fatal("not found")
+		}
+	}
+}
