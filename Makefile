@@ -4,7 +4,7 @@ BIN      := bin/licaudit
 FUZZTIME ?= 60s
 PKGS     := ./...
 
-.PHONY: all build test vet fmt-check demo bench fuzz docs clean
+.PHONY: all build test vet mod-check fmt-check demo bench fuzz docs clean
 
 all: build
 
@@ -14,12 +14,16 @@ build:
 ## test: static checks, then every test (fuzz seed corpora included), then
 ## the CSV and command tests again with cells overwritten once their batch
 ## of rows is read (the arenacheck tag: see verify/arenacheck_off.go).
-test: fmt-check vet
+test: fmt-check mod-check vet
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -tags arenacheck ./verify/ ./cmd/...
 
 vet:
 	$(GO) vet $(PKGS)
+
+## mod-check: go.mod and go.sum are tidy (direct requirements marked so).
+mod-check:
+	$(GO) mod tidy -diff
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
