@@ -3,6 +3,7 @@ package verify
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -32,5 +33,28 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 	if findings == 0 {
 		t.Fatal("the corpora gave no findings; the comparison proves little")
+	}
+}
+
+// TestLargestFirst checks the order Run starts inputs in: by size, the
+// largest first, inputs of one size in their order.
+func TestLargestFirst(t *testing.T) {
+	for _, c := range []struct {
+		sizes []int64
+		want  []int
+	}{
+		{nil, []int{}},
+		{[]int64{5}, []int{0}},
+		{[]int64{1, 2, 3}, []int{2, 1, 0}},
+		{[]int64{3, 2, 1}, []int{0, 1, 2}},
+		{[]int64{7, 900, 7, 0, 900, 7}, []int{1, 4, 0, 2, 5, 3}},
+	} {
+		inputs := make([]Input, len(c.sizes))
+		for i, n := range c.sizes {
+			inputs[i].Size = n
+		}
+		if got := largestFirst(inputs); !slices.Equal(got, c.want) {
+			t.Errorf("sizes %v: order %v, want %v", c.sizes, got, c.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@
 package verify
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -191,7 +193,8 @@ func candidate(base string) bool {
 }
 
 // Run verifies inputs, opts.Jobs at a time, and returns their results in
-// input order whatever order they finish in.
+// input order whatever order they finish in. The largest inputs start
+// first (see largestFirst).
 func Run(inputs []Input, opts Options) []Result {
 	jobs := opts.Jobs
 	if jobs <= 0 {
@@ -219,12 +222,26 @@ func Run(inputs []Input, opts Options) []Result {
 			}
 		}()
 	}
-	for i := range inputs {
+	for _, i := range largestFirst(inputs) {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	return results
+}
+
+// largestFirst is the order to start inputs in: largest first, ties in
+// input order. A month's intake mixes a few large exports with hundreds of
+// small ones; started in path order, a large one that sorts last runs
+// alone at the end while the other workers idle, and started first it
+// runs beside the small ones.
+func largestFirst(inputs []Input) []int {
+	order := make([]int, len(inputs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(inputs[b].Size, inputs[a].Size) })
+	return order
 }
 
 // builtinSchemas compiles the built-in schemas once per process, for
