@@ -335,7 +335,18 @@ const invalidCount = -1
 func parseCounts(s *sink, c *csvFile, rec []string, line int, counts []int, values []int64) (_ []int64, plain uint64) {
 	values = values[:0]
 	for _, i := range counts {
-		n, digits, ok := parseCount(rec[i])
+		// Most counts are one or two digits: read here rather than
+		// in a call (a tenth of the checks' time on a VOSS CSV).
+		var n int64
+		var digits, ok bool
+		switch cell := rec[i]; {
+		case len(cell) == 1 && cell[0]-'0' <= 9:
+			n, digits, ok = int64(cell[0]-'0'), true, true
+		case len(cell) == 2 && cell[0]-'0' <= 9 && cell[1]-'0' <= 9:
+			n, digits, ok = int64(cell[0]-'0')*10+int64(cell[1]-'0'), true, true
+		default:
+			n, digits, ok = parseCount(cell)
+		}
 		if !ok {
 			values = append(values, invalidCount)
 			s.add(ruleAnonCount, at{file: c.member, line: line, location: c.header[i]}, "the count %s in column %q is not a whole number of zero or more", s.value(strings.TrimSpace(rec[i])), c.header[i])

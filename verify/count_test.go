@@ -30,3 +30,37 @@ func TestParseCount(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCountsMatchesParseCount checks parseCounts, which reads cells
+// of one or two characters itself, against parseCount cell by cell: the
+// value (invalidCount for a cell that is no count), the plain-digits bit
+// and a finding for each cell that is no count.
+func TestParseCountsMatchesParseCount(t *testing.T) {
+	cells := []string{"0", "9", "10", "99", "07", "/", ":", "9/", "/9", ":0", "0:", "a", "-", " 1", "1 ", "-1", "+1",
+		"", " ", "100", "1e3", "١", "12a"}
+	counts := make([]int, len(cells))
+	for i := range counts {
+		counts[i] = i
+	}
+	s := newSink("t", false)
+	c := &csvFile{s: s, member: "t.csv", header: make([]string, len(cells))}
+	values, plain := parseCounts(s, c, cells, 2, counts, nil)
+	bad := 0
+	for i, cell := range cells {
+		n, digits, ok := parseCount(cell)
+		want := n
+		if !ok {
+			want = invalidCount
+			bad++
+		}
+		if values[i] != want {
+			t.Errorf("%q: value %d, want %d", cell, values[i], want)
+		}
+		if got := plain&(1<<i) != 0; got != digits {
+			t.Errorf("%q: plain digits %v, want %v", cell, got, digits)
+		}
+	}
+	if got := len(s.finish()); got != bad {
+		t.Errorf("%d findings, want %d (one per cell that is no count)", got, bad)
+	}
+}
