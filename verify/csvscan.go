@@ -101,20 +101,18 @@ type lineArenas struct {
 // next returns an empty arena for the batch.
 func (a *lineArenas) next() []byte {
 	if a.used == len(a.bufs) {
-		a.bufs = append(a.bufs, make([]byte, 0, csvArenaSize))
+		a.bufs = append(a.bufs, newArena())
 	}
 	a.used++
 	return a.bufs[a.used-1][:0]
 }
 
-// poison overwrites the arenas' text, so that a string kept past its
-// batch reads as garbage and fails the tests that hold it (see arenaCheck).
-func (a *lineArenas) poison() {
-	for _, b := range a.bufs[:a.used] {
-		b = b[:cap(b)]
-		for i := range b {
-			b[i] = '~'
-		}
+// retire ends the life of the batch's text under the arenacheck build tag
+// (see arenaCheck): its arenas become unreadable and are not used again.
+func (a *lineArenas) retire() {
+	if arenaCheck {
+		retireArenas(a.bufs[:a.used])
+		a.bufs, a.used = nil, 0
 	}
 }
 

@@ -131,9 +131,7 @@ func (a *csvAhead) run(sc *csvScanner) {
 func (a *csvAhead) next() (rec []string, line int, formula bool, err error) {
 	for a.cur == nil || a.pos == len(a.cur.items) {
 		if a.cur != nil {
-			if arenaCheck {
-				a.cur.text.poison()
-			}
+			a.cur.text.retire()
 			select {
 			case a.free <- a.cur:
 			default:

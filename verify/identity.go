@@ -118,7 +118,10 @@ func classifyName(folded []byte) (use, exact bool) {
 type identity struct {
 	hasher   tokenHasher // of both sets, so a cell is hashed once
 	detailed *nameSet    // the detailed CSV's names
-	last     [3]string   // the last Provider, Reseller and Customer added
+	// last are copies of the last Provider, Reseller and Customer added:
+	// a cell's text lasts only until the next row is read, and a stale
+	// cell that happened to read as the next name would skip it.
+	last [3][]byte
 
 	bundle    *nameSet // the bundle name's provider and host
 	bundleKey string   // what bundle was built from
@@ -158,10 +161,10 @@ func (id *identity) add(name string, kind nameKind) {
 		last = 2
 	}
 	if last >= 0 {
-		if id.last[last] == name {
+		if string(id.last[last]) == name {
 			return
 		}
-		id.last[last] = name
+		id.last[last] = append(id.last[last][:0], name...)
 	}
 	id.buf = addName(id.detailed, id.buf, name, kind)
 }
