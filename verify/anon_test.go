@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -404,28 +405,47 @@ func TestDetailedRepeatedPKID(t *testing.T) {
 	}
 }
 
-// TestCustomerTableMany checks the table's lookups and counts across
-// many chunks of every bucket.
+// TestCustomerTableMany checks the table's lookups, counts and repeats
+// across many chunks of every bucket: grown chunk by chunk, and reserved
+// ahead for as many customers as come, for fewer and for more. Reserved
+// for as many, seal sorts each bucket in its last chunk instead of
+// copying it.
 func TestCustomerTableMany(t *testing.T) {
-	table := newCustomerTable("", "", []string{"A", "B"})
 	const n = 100_000
-	for i := 0; i < n; i++ {
-		table.add(fmt.Sprint("pk", i), i+2, []int64{int64(i), int64(i) * 1000})
-	}
-	if reps := table.seal(); len(reps) != 0 {
-		t.Fatalf("repeats %v", reps)
-	}
-	for i := 0; i < n; i++ {
-		ref := table.find(fmt.Sprint("pk", i))
-		if ref < 0 {
-			t.Fatalf("pk%d not found", i)
+	for _, reserve := range []int{0, n, n / 2, 2 * n} {
+		table := newCustomerTable("", "", []string{"A", "B"})
+		if reserve > 0 {
+			table.reserve(reserve)
 		}
-		r := table.row(ref)
-		if v := table.values(r, nil); r.line != uint32(i+2) || v[0] != int64(i) || v[1] != int64(i)*1000 {
-			t.Fatalf("pk%d: line %d, values %v", i, r.line, v)
+		for i := 0; i < n; i++ {
+			table.add(fmt.Sprint("pk", i), i+2, []int64{int64(i), int64(i) * 1000})
 		}
-	}
-	if table.find("pk-absent") >= 0 {
-		t.Fatal("an absent PKID was found")
+		// Two repeats, each of a row from the first half.
+		table.add("pk7", n+2, []int64{0, 0})
+		table.add("pk4000", n+3, []int64{0, 0})
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		reps := table.seal()
+		runtime.ReadMemStats(&after)
+		want := []idRepeat{{line: n + 2, first: 9}, {line: n + 3, first: 4002}}
+		if !slices.Equal(reps, want) {
+			t.Fatalf("reserve %d: repeats %v, want %v", reserve, reps, want)
+		}
+		if allocs := after.Mallocs - before.Mallocs; reserve == n && allocs > 20 {
+			t.Errorf("reserve %d: seal made %d allocations; the buckets should be sorted in place", reserve, allocs)
+		}
+		for i := 0; i < n; i++ {
+			ref := table.find(fmt.Sprint("pk", i))
+			if ref < 0 {
+				t.Fatalf("reserve %d: pk%d not found", reserve, i)
+			}
+			r := table.row(ref)
+			if v := table.values(r, nil); r.line != uint32(i+2) || v[0] != int64(i) || v[1] != int64(i)*1000 {
+				t.Fatalf("reserve %d: pk%d: line %d, values %v", reserve, i, r.line, v)
+			}
+		}
+		if table.find("pk-absent") >= 0 {
+			t.Fatalf("reserve %d: an absent PKID was found", reserve)
+		}
 	}
 }

@@ -246,6 +246,16 @@ func (c *csvFile) checkFormulas(rec []string, line int) {
 	}
 }
 
+// consumed is about how many bytes of the file have been read up to the
+// last record: exactly when it is read in place, to the end of its batch
+// when read ahead. It is for estimates (see reserveNames).
+func (c *csvFile) consumed() int64 {
+	if c.ahead != nil && c.ahead.cur != nil {
+		return c.ahead.cur.consumed
+	}
+	return c.sc.consumed
+}
+
 // finish reports what the byte scanner saw over the whole member.
 func (c *csvFile) finish() {
 	if c.ahead != nil {

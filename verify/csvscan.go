@@ -37,8 +37,9 @@ type csvScanner struct {
 	seen   int   // buf[pos:pos+seen] is known to hold no '\n'
 	rerr   error // the underlying reader's error, once it returned one
 
-	numLine int // physical lines consumed
-	recLine int // the line the last record started on
+	numLine  int   // physical lines consumed
+	recLine  int   // the line the last record started on
+	consumed int64 // bytes consumed
 
 	recordBuffer []byte
 	fieldIndexes []int
@@ -202,12 +203,14 @@ func (s *csvScanner) readSlice() ([]byte, error) {
 			line := s.buf[s.pos : s.pos+s.seen+i+1]
 			s.pos += len(line)
 			s.seen = 0
+			s.consumed += int64(len(line))
 			return line, nil
 		}
 		s.seen = s.end - s.pos
 		if !s.fill() && s.rerr != nil {
 			line := s.buf[s.pos:s.end]
 			s.pos, s.seen = s.end, 0
+			s.consumed += int64(len(line))
 			return line, s.rerr
 		}
 	}

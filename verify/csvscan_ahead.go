@@ -35,6 +35,9 @@ type csvBatch struct {
 	items  []csvItem
 	fields []string
 	text   lineArenas
+	// consumed is the scanner's count of bytes read when the batch
+	// closed (csvFile.consumed).
+	consumed int64
 }
 
 type csvItem struct {
@@ -112,6 +115,7 @@ func (a *csvAhead) run(sc *csvScanner) {
 				break
 			}
 		}
+		b.consumed = sc.consumed
 		select {
 		case a.batches <- b:
 		case <-a.stop:

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"hash/maphash"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -46,7 +47,11 @@ func readDetailed(res *Result, path, member string, s *sink, opts Options, paire
 	}
 	var table *customerTable
 	if c.header != nil {
-		table = readDetailedRows(res, c, s, id, path, member, paired)
+		var size int64
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		table = readDetailedRows(res, c, s, id, path, member, paired, size)
 	}
 	c.finish()
 	mr.finish()
@@ -64,6 +69,33 @@ func readDetailed(res *Result, path, member string, s *sink, opts Options, paire
 	return id, table
 }
 
+// The set of the detailed CSV's names and its customer table are sized
+// ahead at rows 4096, 65536 and so on (see reserveAhead).
+const (
+	reserveFirst = 1 << 12
+	reserveStep  = 16
+)
+
+// reserveAhead sizes id's set of names and the customer table (either may
+// be nil) for the customers the whole file holds, estimated from the bytes
+// its first rows took: one name per customer, the few provider and
+// reseller names being repeats. The estimate is held to reserveStep times
+// the rows read, so that a file whose first rows are short cannot make it
+// reserve much more than it goes on to use.
+func reserveAhead(id *identity, table *customerTable, c *csvFile, rows int, size int64) {
+	read := c.consumed()
+	if size <= 0 || read <= 0 {
+		return
+	}
+	est := int(min(float64(rows)*float64(size)/float64(read), float64(rows*reserveStep)))
+	if id != nil {
+		id.reserveNames(est + est/50)
+	}
+	if table != nil {
+		table.reserve(est)
+	}
+}
+
 // detailedNames are the identifying columns the detailed CSV leads with,
 // and what their cells are.
 var detailedNames = []struct {
@@ -73,8 +105,9 @@ var detailedNames = []struct {
 
 // readDetailedRows reads the rows: names into id (when not nil), counts
 // into the totals and, when the CSV is paired with a ZIP and has a
-// Customer PKID column, into the customer table it returns.
-func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, member string, paired bool) *customerTable {
+// Customer PKID column, into the customer table it returns. size is the
+// file's size in bytes, 0 when unknown.
+func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, member string, paired bool, size int64) *customerTable {
 	for _, n := range detailedNames {
 		if c.column(n.column) < 0 {
 			s.add(ruleCSVHeader, at{file: member, line: c.headerLine, location: n.column}, "the detailed CSV has no %q column; it leads with Provider, Reseller, Customer and Customer PKID", n.column)
@@ -107,7 +140,12 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 		ids = newIDLog(maphash.MakeSeed())
 	}
 	var values []int64
+	rows, reserveAt := 0, reserveFirst
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
+		if rows++; rows == reserveAt {
+			reserveAt *= reserveStep
+			reserveAhead(id, table, c, rows, size)
+		}
 		if id != nil {
 			for _, nc := range nameCols {
 				id.add(rec[nc.index], nc.kind)

@@ -146,6 +146,12 @@ func (id *identity) init() {
 	}
 }
 
+// reserveNames makes room for n names of the detailed CSV.
+func (id *identity) reserveNames(n int) {
+	id.init()
+	id.detailed.reserve(n)
+}
+
 // add records a name of the detailed CSV. Provider and reseller names
 // repeat on row after row, so a name that is the one added last with its
 // kind is not folded and hashed again.

@@ -3,6 +3,7 @@ package verify
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"slices"
 	"unicode"
@@ -163,6 +164,22 @@ func (s *nameSet) insert(h uint64, m nameMeta) {
 	s.count++
 }
 
+// reserve makes room for n names in all, so that adding them grows no
+// shard: a shard that grows by a quarter at a time from empty writes four
+// times its final size in tables (62 MB for a million names, garbage the
+// collector then had to keep up with at the memory limit).
+func (s *nameSet) reserve(n int) {
+	// Shards get a few standard deviations over their mean share.
+	mean := float64(n) / nameShards
+	perShard := int(mean + 4*math.Sqrt(mean) + 1)
+	slots := perShard*100/nameSetMaxLoadPercent + 1
+	for i := range s.shards {
+		if sh := &s.shards[i]; len(sh.hashes) < slots {
+			sh.resize(slots)
+		}
+	}
+}
+
 // home is h's home slot in a table of n slots: the bits of h below the
 // shard's scaled to n (Lemire's multiply-shift), so n need not be a power
 // of two, and slots are in about the order of their hashes.
@@ -189,7 +206,11 @@ func (sh *nameShard) slot(h uint64) int {
 // in about the order of the hashes, so the new one is written in about
 // its order too: no cache miss a name.
 func (sh *nameShard) grow() {
-	n := max(nameSetMinSlots, len(sh.hashes)*nameSetGrowPercent/100)
+	sh.resize(max(nameSetMinSlots, len(sh.hashes)*nameSetGrowPercent/100))
+}
+
+// resize moves the hashes to a table of n slots.
+func (sh *nameShard) resize(n int) {
 	old, oldMeta := sh.hashes, sh.meta
 	sh.hashes, sh.meta = make([]uint64, n), make([]nameMeta, n)
 	for k, h := range old {

@@ -416,6 +416,34 @@ func TestNameSetMany(t *testing.T) {
 	}
 }
 
+// TestNameSetReserve reserves room for the names first: adding them then
+// grows no table, and every name is found.
+func TestNameSetReserve(t *testing.T) {
+	names := benchNames(50_000)
+	s := newNameSet(newTokenHasher())
+	s.reserve(len(names))
+	slots := s.slots()
+	var buf []byte
+	for _, n := range names {
+		buf = addName(s, buf, n, kindCustomer)
+	}
+	if s.count != len(names) {
+		t.Fatalf("the set holds %d names, want %d", s.count, len(names))
+	}
+	if s.slots() != slots {
+		t.Errorf("the tables grew from %d to %d slots after reserve", slots, s.slots())
+	}
+	if load := float64(s.count) / float64(s.slots()); load < 0.6 || load > 0.8 {
+		t.Errorf("load %.2f, want 0.6 to 0.8", load)
+	}
+	for _, n := range names {
+		text := foldName(nil, "see "+n+".")
+		if got := matchAll(s, text); len(got) == 0 {
+			t.Fatalf("%q not found", n)
+		}
+	}
+}
+
 func TestMatcherScanStops(t *testing.T) {
 	s := newTestSet([]string{"abc", "bcd"}, []nameKind{kindCustomer, kindCustomer})
 	calls := 0

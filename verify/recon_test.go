@@ -386,3 +386,30 @@ func TestReconNamesAnonymousOnlyPKIDs(t *testing.T) {
 		t.Errorf("message %q, want it to count 2", msg)
 	}
 }
+
+// TestReconLargePair verifies pairs of more customers than the first point
+// where the detailed CSV's names and customer table are sized ahead (see
+// reserveAhead): a perfect pair gives nothing, and a changed count, a
+// dropped customer and a customer name left in a cell give their rule.
+func TestReconLargePair(t *testing.T) {
+	for _, defect := range []string{"", "recon.count-mismatch", "recon.customer-set", "anon.known-identifier:customer-name"} {
+		dir := writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 9000, Seed: 8, Defect: defect})
+		results, fs := verifyDir(t, dir)
+		if len(results) != 1 {
+			t.Fatalf("%q: %d results, want the pair", defect, len(results))
+		}
+		var got []string
+		for _, f := range fs {
+			if !slices.Contains(got, f.Rule) {
+				got = append(got, f.Rule)
+			}
+		}
+		var want []string
+		if defect != "" {
+			want = []string{strings.Split(defect, ":")[0]}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: rules %v, want %v; findings:%s", defect, got, want, describe(fs))
+		}
+	}
+}
