@@ -248,7 +248,7 @@ func (c *csvFile) checkFormulas(rec []string, line int) {
 
 // consumed is about how many bytes of the file have been read up to the
 // last record: exactly when it is read in place, to the end of its batch
-// when read ahead. It is for estimates (see reserveNames).
+// when read ahead. It is for estimates (see reserveAhead).
 func (c *csvFile) consumed() int64 {
 	if c.ahead != nil && c.ahead.cur != nil {
 		return c.ahead.cur.consumed

@@ -76,20 +76,20 @@ const (
 	reserveStep  = 16
 )
 
-// reserveAhead sizes id's set of names and the customer table (either may
-// be nil) for the customers the whole file holds, estimated from the bytes
+// reserveAhead sizes the set of names fed by names and the customer table
+// (either may be nil) for the customers the whole file holds, estimated from the bytes
 // its first rows took: one name per customer, the few provider and
 // reseller names being repeats. The estimate is held to reserveStep times
 // the rows read, so that a file whose first rows are short cannot make it
 // reserve much more than it goes on to use.
-func reserveAhead(id *identity, table *customerTable, c *csvFile, rows int, size int64) {
+func reserveAhead(names *nameFeed, table *customerTable, c *csvFile, rows int, size int64) {
 	read := c.consumed()
 	if size <= 0 || read <= 0 {
 		return
 	}
 	est := int(min(float64(rows)*float64(size)/float64(read), float64(rows*reserveStep)))
-	if id != nil {
-		id.reserveNames(est + est/50)
+	if names != nil {
+		names.reserve(est + est/50)
 	}
 	if table != nil {
 		table.reserve(est)
@@ -140,15 +140,20 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 		ids = newIDLog(maphash.MakeSeed())
 	}
 	var values []int64
+	var names *nameFeed
+	if id != nil {
+		names = startNameFeed(id)
+		defer names.finish()
+	}
 	rows, reserveAt := 0, reserveFirst
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
 		if rows++; rows == reserveAt {
 			reserveAt *= reserveStep
-			reserveAhead(id, table, c, rows, size)
+			reserveAhead(names, table, c, rows, size)
 		}
-		if id != nil {
+		if names != nil {
 			for _, nc := range nameCols {
-				id.add(rec[nc.index], nc.kind)
+				names.add(rec[nc.index], nc.kind)
 			}
 		}
 		values, _ = parseCounts(s, c, rec, line, counts, values)

@@ -1,0 +1,112 @@
+package verify
+
+import "unsafe"
+
+// nameFeed adds the detailed CSV's names to an identity on a goroutine of
+// its own. Building the set of names (folding, classifying and hashing a
+// million names) was half of reading a reconciled detailed CSV, on the
+// same goroutine as the customer table and the counts while the second
+// core mostly waited; now the two run side by side.
+//
+// Names travel in batches of copies, not as the row's cells, which last
+// only until the next row is read (see csvAhead.next). The identity
+// belongs to the feed's goroutine from start to finish: nothing else may
+// touch it in between.
+type nameFeed struct {
+	id      *identity
+	cur     *nameBatch
+	batches chan *nameBatch
+	free    chan *nameBatch
+	done    chan struct{}
+}
+
+// nameBatch is a run of names: name i is text[ends[i-1]:ends[i]], of kind
+// kinds[i]. reserve, when set, is applied before the names are added.
+type nameBatch struct {
+	text    []byte
+	ends    []int
+	kinds   []nameKind
+	reserve int
+}
+
+const (
+	// nameBatchNames closes a batch; the batches in flight are a few
+	// hundred KiB of names at most.
+	nameBatchNames = 4096
+	nameBatchesMax = 4
+)
+
+func startNameFeed(id *identity) *nameFeed {
+	f := &nameFeed{
+		id:      id,
+		cur:     &nameBatch{},
+		batches: make(chan *nameBatch, nameBatchesMax-2),
+		free:    make(chan *nameBatch, nameBatchesMax),
+		done:    make(chan struct{}),
+	}
+	go f.run()
+	return f
+}
+
+func (f *nameFeed) run() {
+	defer close(f.done)
+	for b := range f.batches {
+		if b.reserve > 0 {
+			f.id.reserveNames(b.reserve)
+		}
+		// The names are strings over the batch's text, which is not
+		// written again before every one is added (the identity copies
+		// what it keeps).
+		from := 0
+		for i, end := range b.ends {
+			name := ""
+			if end > from {
+				name = unsafe.String(&b.text[from], end-from)
+			}
+			f.id.add(name, b.kinds[i])
+			from = end
+		}
+		select {
+		case f.free <- b:
+		default:
+		}
+	}
+}
+
+// add queues a name of the detailed CSV; it may be a cell of the row.
+func (f *nameFeed) add(name string, kind nameKind) {
+	b := f.cur
+	b.text = append(b.text, name...)
+	b.ends = append(b.ends, len(b.text))
+	b.kinds = append(b.kinds, kind)
+	if len(b.ends) == nameBatchNames {
+		f.flush()
+	}
+}
+
+// reserve asks for room for n names (see nameSet.reserve) before the
+// names queued next are added.
+func (f *nameFeed) reserve(n int) {
+	f.cur.reserve = max(f.cur.reserve, n)
+}
+
+func (f *nameFeed) flush() {
+	f.batches <- f.cur
+	select {
+	case b := <-f.free:
+		b.text, b.ends, b.kinds, b.reserve = b.text[:0], b.ends[:0], b.kinds[:0], 0
+		f.cur = b
+	default:
+		f.cur = &nameBatch{}
+	}
+}
+
+// finish adds what is queued and waits until every name is in the
+// identity, which then belongs to the caller again.
+func (f *nameFeed) finish() {
+	if len(f.cur.ends) > 0 || f.cur.reserve > 0 {
+		f.flush()
+	}
+	close(f.batches)
+	<-f.done
+}

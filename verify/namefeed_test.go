@@ -1,0 +1,56 @@
+package verify
+
+import (
+	"fmt"
+	"testing"
+	"unsafe"
+)
+
+// TestNameFeed feeds names through several batches (with empty names,
+// repeats and a reservation among them) and compares the identity with
+// one built by adding the same names in place.
+func TestNameFeed(t *testing.T) {
+	type entry struct {
+		name string
+		kind nameKind
+	}
+	var entries []entry
+	for i := 0; i < 3*nameBatchNames+17; i++ {
+		entries = append(entries,
+			entry{"Provider One", kindProvider},
+			entry{fmt.Sprintf("Reseller %d", i/100), kindReseller},
+			entry{fmt.Sprintf("Customer Number %d GmbH", i), kindCustomer})
+		if i%500 == 0 {
+			entries = append(entries, entry{"", kindCustomer})
+		}
+	}
+	direct, fed := newIdentity(), newIdentity()
+	for _, e := range entries {
+		direct.add(e.name, e.kind)
+	}
+	f := startNameFeed(fed)
+	for i, e := range entries {
+		if i == 1000 {
+			f.reserve(len(entries))
+		}
+		// The feed copies: the text handed to it is overwritten at once,
+		// as a row's cells are once the next row is read.
+		cell := []byte(e.name)
+		view := ""
+		if len(cell) > 0 {
+			view = unsafe.String(&cell[0], len(cell))
+		}
+		f.add(view, e.kind)
+		clear(cell)
+	}
+	f.finish()
+	if fed.detailed.count != direct.detailed.count {
+		t.Fatalf("the fed set holds %d names, the direct one %d", fed.detailed.count, direct.detailed.count)
+	}
+	for _, e := range entries {
+		cell := "see " + e.name + " here"
+		if got, want := fed.inspect(cell), direct.inspect(cell); got != want {
+			t.Fatalf("%q: fed %+v, direct %+v", cell, got, want)
+		}
+	}
+}
