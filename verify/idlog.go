@@ -143,6 +143,46 @@ func searchBucket(n int, h uint64, at func(int) uint64) int {
 	return searchUniform(n, h<<idBucketBits, func(i int) uint64 { return at(i) << idBucketBits })
 }
 
+// A fence indexes a bucket's sorted hashes for lookups from a large set:
+// it holds the 32 bits below the bucket's of every fenceStep-th hash, a
+// quarter of a byte a row, so the fences of a million rows take 250 KB and
+// stay in the cache while the rows (20 MB in the customer table) do not.
+// A lookup searches the fence, then reads one run of fenceStep adjacent
+// rows (BenchmarkSearchFence, a million rows of 24 bytes: 300-330 ns a
+// lookup, against 450-490 ns galloping through the rows themselves).
+const fenceStep = 16
+
+// fencePrefix is the part of h a fence holds.
+func fencePrefix(h uint64) uint32 { return uint32(h << idBucketBits >> 32) }
+
+// appendFence appends to dst the fence of a bucket of n hashes, ascending.
+func appendFence(dst []uint32, n int, at func(int) uint64) []uint32 {
+	for i := 0; i < n; i += fenceStep {
+		dst = append(dst, fencePrefix(at(i)))
+	}
+	return dst
+}
+
+// searchFence returns the first index j in [0, n) with at(j) >= h, or n,
+// where at is ascending, of one bucket, and fence is its fence. Every row
+// before a fence entry below h's prefix is below h, and the row at an
+// entry above it is above h: what is left between is a run of fenceStep
+// rows, more only when entries share h's prefix (seeded hashes, so as
+// rare as chance makes it).
+func searchFence(fence []uint32, n int, h uint64, at func(int) uint64) int {
+	p := fencePrefix(h)
+	lo, _ := slices.BinarySearch(fence, p)
+	hi := lo
+	for hi < len(fence) && fence[hi] == p {
+		hi++
+	}
+	from, to := max(lo-1, 0)*fenceStep, min(hi*fenceStep, n)
+	for from < to && at(from) < h {
+		from++
+	}
+	return from
+}
+
 // slots appends the bucket's rows to dst, lines restored.
 func (b *idBucket) slots(dst []idSlot) []idSlot {
 	line, far := uint32(0), b.far

@@ -28,6 +28,7 @@ type customerTable struct {
 	// each bucket sorted by hash, once it is sealed.
 	chunks [idBuckets][][]customerRow
 	rows   [idBuckets][]customerRow
+	fences [idBuckets][]uint32 // of the sealed buckets (see searchFence)
 	// data holds the counts, dataChunk bytes a chunk; a row's counts are
 	// never split between chunks.
 	data      [][]byte
@@ -92,6 +93,14 @@ func (t *customerTable) reserve(n int) {
 // anon.customer-key.
 func (t *customerTable) seal() []idRepeat {
 	var reps []idRepeat
+	total := 0
+	for _, chunks := range t.chunks {
+		for _, c := range chunks {
+			total += len(c)
+		}
+	}
+	// One array holds every bucket's fence.
+	fences := make([]uint32, 0, total/fenceStep+idBuckets)
 	for b := range t.chunks {
 		n := 0
 		for _, c := range t.chunks[b] {
@@ -126,6 +135,9 @@ func (t *customerTable) seal() []idRepeat {
 			kept = append(kept, rows[i])
 		}
 		t.rows[b] = slices.Clip(kept)
+		from := len(fences)
+		fences = appendFence(fences, len(kept), func(i int) uint64 { return kept[i].pk() })
+		t.fences[b] = fences[from:len(fences):len(fences)]
 	}
 	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
 	return reps
@@ -136,7 +148,7 @@ func (t *customerTable) find(pkid string) customerRef {
 	h := maphash.String(t.seed, pkid)
 	b := bucketOf(h)
 	rows := t.rows[b]
-	i := searchBucket(len(rows), h, func(i int) uint64 { return rows[i].pk() })
+	i := searchFence(t.fences[b], len(rows), h, func(i int) uint64 { return rows[i].pk() })
 	if i < len(rows) && rows[i].pk() == h {
 		return customerRef(b<<32 | i)
 	}
