@@ -4,7 +4,7 @@ BIN      := bin/licaudit
 FUZZTIME ?= 60s
 PKGS     := ./...
 
-.PHONY: all build test vet mod-check fmt-check demo bench fuzz docs clean
+.PHONY: all build test race vet mod-check fmt-check demo bench fuzz docs clean
 
 all: build
 
@@ -17,6 +17,17 @@ build:
 test: fmt-check mod-check vet
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -tags arenacheck ./verify/ ./cmd/...
+	@$(MAKE) --no-print-directory race
+
+## race: the tests of the concurrent parts (member pipeline, rows read
+## ahead, names fed, parallel bundles) under the race detector, which needs
+## cgo, so a C compiler; without one it says so and passes (.ci/run
+## installs one).
+race:
+	@if [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
+	  echo "$(GO) test -race -count=1 ./verify/ ./bundle/ ./cmd/..."; \
+	  $(GO) test -race -count=1 ./verify/ ./bundle/ ./cmd/...; \
+	else echo "race: skipped, the race detector needs cgo (a C compiler such as gcc)"; fi
 
 vet:
 	$(GO) vet $(PKGS)
