@@ -17,11 +17,26 @@ var ErrExists = errors.New("file exists (use --force to overwrite)")
 // name. A failure at any point removes the temporary file, so no partial
 // file is ever left behind. Without overwrite, an existing target is never
 // replaced, even by a race.
+//
+// With overwrite, a target that is a character device or a named pipe, or
+// a link to one (/dev/null, /dev/stdout, a FIFO), is written in place: it
+// cannot be replaced atomically, and renaming over it would destroy it
+// (`--output /dev/null` run as root once turned /dev/null into a file).
+// Any other target that is not a regular file (a block device, a socket)
+// is refused.
 func WriteFile(target string, overwrite bool, write func(*os.File) error) (err error) {
 	dir := filepath.Dir(target)
 	if !overwrite {
 		if _, err := os.Lstat(target); err == nil {
 			return fmt.Errorf("%s: %w", target, ErrExists)
+		}
+	}
+	if st, err := os.Stat(target); overwrite && err == nil {
+		switch writeMode(st.Mode()) {
+		case writeSpecial:
+			return writeInPlace(target, write)
+		case writeRefused:
+			return fmt.Errorf("%s is not a regular file, a character device or a pipe: not written", target)
 		}
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
@@ -58,4 +73,35 @@ func WriteFile(target string, overwrite bool, write func(*os.File) error) (err e
 		return err
 	}
 	return os.Remove(tmp.Name())
+}
+
+// How WriteFile writes over an existing target of a mode.
+const (
+	writeAtomic  = iota // a regular file (or a directory, which fails)
+	writeSpecial        // written in place
+	writeRefused
+)
+
+func writeMode(m os.FileMode) int {
+	switch {
+	case m&(os.ModeCharDevice|os.ModeNamedPipe) != 0:
+		return writeSpecial
+	case m.IsRegular() || m.IsDir():
+		return writeAtomic
+	default:
+		return writeRefused
+	}
+}
+
+// writeInPlace writes to a special file (a device, a pipe) as it is.
+func writeInPlace(target string, write func(*os.File) error) error {
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -160,3 +160,25 @@ func TestWriteFileMissingDirectory(t *testing.T) {
 		t.Errorf("directory holds %v", got)
 	}
 }
+
+// TestWriteMode says how each kind of existing target is written over:
+// devices like /dev/null and pipes in place, regular files atomically,
+// the rest not at all.
+func TestWriteMode(t *testing.T) {
+	for _, c := range []struct {
+		mode os.FileMode
+		want int
+	}{
+		{0o644, writeAtomic},
+		{os.ModeDir | 0o755, writeAtomic},
+		{os.ModeDevice | os.ModeCharDevice | 0o666, writeSpecial}, // /dev/null, a terminal
+		{os.ModeNamedPipe | 0o600, writeSpecial},
+		{os.ModeDevice | 0o660, writeRefused}, // a block device
+		{os.ModeSocket | 0o755, writeRefused},
+		{os.ModeIrregular, writeRefused},
+	} {
+		if got := writeMode(c.mode); got != c.want {
+			t.Errorf("%v: %d, want %d", c.mode, got, c.want)
+		}
+	}
+}
