@@ -61,7 +61,7 @@ const (
 )
 
 // batchRecords is csvBatchRecords, or 2 under the arenacheck build tag,
-// which also reads every member ahead (see aheadFor), so that the small
+// which also reads every member ahead (see openCSV), so that the small
 // files of the tests recycle batches and arenas many times over.
 func batchRecords() int {
 	if arenaCheck {

@@ -76,12 +76,12 @@ const (
 	reserveStep  = 16
 )
 
-// reserveAhead sizes the set of names fed by names and the customer table
-// (either may be nil) for the customers the whole file holds, estimated from the bytes
-// its first rows took: one name per customer, the few provider and
-// reseller names being repeats. The estimate is held to reserveStep times
-// the rows read, so that a file whose first rows are short cannot make it
-// reserve much more than it goes on to use.
+// reserveAhead sizes the set of names that names feeds and the customer
+// table (either may be nil) for the customers the whole file holds,
+// estimated from the bytes its first rows took: one name per customer, the
+// few provider and reseller names being repeats. The estimate is held to
+// reserveStep times the rows read, so that a file whose first rows are
+// short cannot make it reserve much more than it goes on to use.
 func reserveAhead(names *nameFeed, table *customerTable, c *csvFile, rows int, size int64) {
 	read := c.consumed()
 	if size <= 0 || read <= 0 {
