@@ -30,9 +30,12 @@ type nameBatch struct {
 }
 
 const (
-	// nameBatchNames closes a batch; the batches in flight are a few
-	// hundred KiB of names at most.
+	// A batch closes at nameBatchNames names or nameBatchBytes bytes of
+	// them, whichever comes first, so that the nameBatchesMax batches in
+	// flight hold a few hundred KiB to a MiB of names even when a hostile
+	// file's names are as long as its lines may be.
 	nameBatchNames = 4096
+	nameBatchBytes = 256 << 10
 	nameBatchesMax = 4
 )
 
@@ -79,7 +82,7 @@ func (f *nameFeed) add(name string, kind nameKind) {
 	b.text = append(b.text, name...)
 	b.ends = append(b.ends, len(b.text))
 	b.kinds = append(b.kinds, kind)
-	if len(b.ends) == nameBatchNames {
+	if len(b.ends) == nameBatchNames || len(b.text) >= nameBatchBytes {
 		f.flush()
 	}
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -52,5 +53,25 @@ func TestNameFeed(t *testing.T) {
 		if got, want := fed.inspect(cell), direct.inspect(cell); got != want {
 			t.Fatalf("%q: fed %+v, direct %+v", cell, got, want)
 		}
+	}
+}
+
+// TestNameFeedBoundsBatches feeds names as long as a line may be: a batch
+// closes on its bytes long before its count, so the names in flight stay
+// bounded, and every name still arrives.
+func TestNameFeedBoundsBatches(t *testing.T) {
+	long := strings.Repeat("Very Long Customer Name ", 20_000) // 480 KB
+	id := newIdentity()
+	f := startNameFeed(id)
+	for i := 0; i < 40; i++ {
+		f.add(fmt.Sprintf("%s%d", long[:len(long)-i], i), kindCustomer)
+		if n := len(f.cur.text); n >= nameBatchBytes {
+			t.Fatalf("after name %d the open batch holds %d bytes; it should have closed at %d", i, n, nameBatchBytes)
+		}
+	}
+	f.add("Acme Widgets", kindCustomer)
+	f.finish()
+	if r := id.inspect("see Acme Widgets here"); r.kinds&kindCustomer == 0 {
+		t.Errorf("the name fed after the long ones is not found: %+v", r)
 	}
 }
