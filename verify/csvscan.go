@@ -61,6 +61,8 @@ type csvScanner struct {
 	// batch is consumed (see csvAhead). Unset, each arena is allocated
 	// and never written again.
 	arenas *lineArenas
+	// heapText is set when intern made a string of its own.
+	heapText bool
 }
 
 // csvArenaSize is the size of a line arena: a line takes an allocation
@@ -76,6 +78,7 @@ func (s *csvScanner) intern(line []byte) string {
 	case len(line) == 0:
 		return ""
 	case len(line) > csvArenaSize/4:
+		s.heapText = true
 		return string(line)
 	case cap(s.arena)-len(s.arena) < len(line):
 		if s.arenas != nil {

@@ -38,6 +38,9 @@ type csvBatch struct {
 	// consumed is the scanner's count of bytes read when the batch
 	// closed (csvFile.consumed).
 	consumed int64
+	// heapText is set when a field is a string of its own, not text in
+	// the arenas (see csvScanner.intern).
+	heapText bool
 }
 
 type csvItem struct {
@@ -50,14 +53,17 @@ type csvItem struct {
 const (
 	// csvAheadBatches bounds the batches in flight.
 	csvAheadBatches = 3
-	// A batch closes at csvBatchRecords records or csvBatchFields fields,
-	// whichever comes first: large enough that the hand-over costs
-	// nothing next to the work on a batch, small enough that the batches
-	// in flight stay a few hundred KiB even for rows of a hundred fields
-	// (measured on a 1.1 GB FlexNet member: 32 Ki fields a batch held
-	// 4 MiB more at peak, and were no faster).
+	// A batch closes at csvBatchRecords records, csvBatchFields fields or
+	// csvBatchBytes bytes of lines, whichever comes first: large enough
+	// that the hand-over costs nothing next to the work on a batch, small
+	// enough that the batches in flight stay a few hundred KiB even for
+	// rows of a hundred fields (measured on a 1.1 GB FlexNet member: 32 Ki
+	// fields a batch held 4 MiB more at peak, and were no faster), and a
+	// few MiB for rows as long as the line limit allows (without the bytes
+	// bound, a hundred lines of 1 MB went in one batch: 125 MiB of RSS).
 	csvBatchRecords = 1024
 	csvBatchFields  = 8 << 10
+	csvBatchBytes   = 1 << 20
 )
 
 // batchRecords is csvBatchRecords, or 2 under the arenacheck build tag,
@@ -94,13 +100,20 @@ func (a *csvAhead) run(sc *csvScanner) {
 		var b *csvBatch
 		select {
 		case b = <-a.free:
-			b.items, b.fields, b.text.used = b.items[:0], b.fields[:0], 0
+			if b.heapText {
+				// Lines too long for an arena are strings of their
+				// own: let them go with their batch.
+				clear(b.fields[:cap(b.fields)])
+			}
+			b.items, b.fields, b.text.used, b.heapText = b.items[:0], b.fields[:0], 0, false
 		default:
 			b = &csvBatch{}
 		}
 		sc.arenas, sc.arena = &b.text, nil
+		sc.heapText = false
+		start := sc.consumed
 		last := false
-		for len(b.items) < limit && len(b.fields) < csvBatchFields {
+		for len(b.items) < limit && len(b.fields) < csvBatchFields && sc.consumed-start < csvBatchBytes {
 			from := len(b.fields)
 			fields, err := sc.readAppend(b.fields)
 			if err == nil {
@@ -115,7 +128,7 @@ func (a *csvAhead) run(sc *csvScanner) {
 				break
 			}
 		}
-		b.consumed = sc.consumed
+		b.consumed, b.heapText = sc.consumed, sc.heapText
 		select {
 		case a.batches <- b:
 		case <-a.stop:

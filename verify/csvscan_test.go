@@ -368,3 +368,23 @@ func TestCSVSyntaxFindingLines(t *testing.T) {
 		})
 	}
 }
+
+// TestAheadBatchBytes reads lines as long as the limit allows ahead: a
+// batch closes once it holds csvBatchBytes of them, so the batches in
+// flight stay a few MiB however many such lines a file has.
+func TestAheadBatchBytes(t *testing.T) {
+	line := strings.Repeat("7", 600_000) + ",1\n"
+	sc := newCSVScanner(strings.NewReader(strings.Repeat(line, 20)))
+	a := startAhead(sc)
+	defer a.stopAhead()
+	b, ok := <-a.batches
+	if !ok {
+		t.Fatal("no batch")
+	}
+	if n := len(b.items); n != 2 {
+		t.Errorf("the first batch holds %d lines of 600 KB; it should close at the second, past %d bytes", n, csvBatchBytes)
+	}
+	if b.consumed > csvBatchBytes+int64(len(line)) {
+		t.Errorf("the first batch holds %d bytes of lines", b.consumed)
+	}
+}

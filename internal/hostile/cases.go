@@ -259,6 +259,29 @@ func Cases() []Case {
 			},
 		},
 		{
+			Name: "long-csv-lines", File: BundleName, Large: true,
+			What:   "the anonymous CSV has 100 lines of 1 MB each, just under the line limit (a count cell of a million digits on each), 49 MB zipped",
+			Expect: []string{"anon.count"},
+			Write: func(w io.Writer) error {
+				// A 96 KiB block of random digits, repeated: deflate's
+				// 32 KiB window cannot see the repeats, so the member
+				// compresses like random digits, within the ratio limit.
+				block := randomText(rand.New(rand.NewPCG(7, 8)), 96<<10, "0123456789")
+				doc := []byte(csvHead)
+				for i := 0; i < 100; i++ {
+					doc = fmt.Appendf(doc, "%016x,", i)
+					for n := 0; n < 1_000_000; {
+						k := min(len(block)-(i*4099+n)%len(block), 1_000_000-n)
+						from := (i*4099 + n) % len(block)
+						doc = append(doc, block[from:from+k]...)
+						n += k
+					}
+					doc = append(doc, ",1\n"...)
+				}
+				return writeRawZip(w, validMembers(map[string][]byte{AnonymousCSV: doc}))
+			},
+		},
+		{
 			Name: "huge-json-string", File: BundleName, Large: true,
 			What:   "the license JSON holds one 24 MB string (random, so it compresses only 6:1 and passes the ratio limit)",
 			Expect: []string{"json.limit-exceeded"},
