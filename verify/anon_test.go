@@ -360,6 +360,28 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("findings:\n%s", strings.Join(got, "\n"))
 		}
 	})
+	t.Run("repeats in line order", func(t *testing.T) {
+		// Repeats of absent PKIDs are found only at the end, those of
+		// the table's as rows come: they are reported in line order all
+		// the same, so that the first are the ones kept under the cap.
+		v := reconFixture(t, 1)
+		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
+		r := v.startRecon(c, countColumns(header))
+		r.row("x", 4, []int64{0, 0, 0})
+		r.row("x", 5, []int64{0, 0, 0})
+		r.row("pk1", 6, []int64{3, 1, 2})
+		r.row("pk1", 7, []int64{3, 1, 2})
+		r.finish()
+		var lines []int
+		for _, f := range v.s.finish() {
+			if f.Rule == "anon.customer-key" {
+				lines = append(lines, f.Line)
+			}
+		}
+		if !slices.Equal(lines, []int{5, 7}) {
+			t.Errorf("repeats reported at lines %v, want [5 7]", lines)
+		}
+	})
 	t.Run("columns", func(t *testing.T) {
 		fs := reconcile(reconFixture(t, 1), []string{"Customer PKID", "A", "D"}, map[string][]int64{"pk1": {1, 7}}, []string{"pk1"}, false)
 		if len(fs) != 1 || fs[0].Rule != "recon.columns" || !strings.Contains(fs[0].Message, `only in the anonymous CSV ["D"]; only in the detailed CSV ["B" "C"]`) {

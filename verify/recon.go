@@ -143,6 +143,17 @@ func (t *customerTable) seal() []idRepeat {
 	return reps
 }
 
+// clearSeen forgets where the rows were found: each anonymous CSV of a
+// bundle (a copy outside the export directory, say) is reconciled on its
+// own, and a row found in the one before is no repeat in the next.
+func (t *customerTable) clearSeen() {
+	for _, rows := range t.rows {
+		for i := range rows {
+			rows[i].seenAt = 0
+		}
+	}
+}
+
 // find returns the row of pkid, or -1.
 func (t *customerTable) find(pkid string) customerRef {
 	h := maphash.String(t.seed, pkid)
@@ -189,7 +200,10 @@ type reconRun struct {
 	// absent logs every such row's PKID, so that a PKID on several rows
 	// is counted once.
 	absent *idLog
-	det    []int64 // scratch: the detailed row's counts
+	// repeats are the rows whose PKID a row before them had, found in
+	// the table (those of absent PKIDs are found when absent finishes).
+	repeats []idRepeat
+	det     []int64 // scratch: the detailed row's counts
 }
 
 // startRecon compares the count columns and prepares the row comparison;
@@ -201,6 +215,7 @@ func (v *vossBundle) startRecon(c *csvFile, counts []int) *reconRun {
 	if t == nil {
 		return nil
 	}
+	t.clearSeen()
 	r := &reconRun{v: v, c: c, absent: newIDLog(t.seed)}
 	det := map[string]int{}
 	for i, col := range t.columns {
@@ -259,7 +274,7 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 	}
 	row := t.row(ref)
 	if row.seenAt != 0 {
-		r.v.repeatedPKID(r.c.member, uint32(line), row.seenAt)
+		r.repeats = append(r.repeats, idRepeat{line: uint32(line), first: row.seenAt})
 		return
 	}
 	row.seenAt = uint32(line)
@@ -281,11 +296,15 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 func (r *reconRun) finish() {
 	t := r.v.detailed
 	rows := r.absent.len()
-	reps, _ := r.absent.finish(false)
+	absentReps, _ := r.absent.finish(false)
+	// Repeats in line order, found in the table or among the absent
+	// PKIDs, so that the findings kept under the cap are the first.
+	reps := append(r.repeats, absentReps...)
+	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
 	for _, rep := range reps {
 		r.v.repeatedPKID(r.c.member, rep.line, rep.first)
 	}
-	if n := rows - len(reps); n > 0 {
+	if n := rows - len(absentReps); n > 0 {
 		r.v.s.add(ruleReconCustomerSet, at{file: r.c.member, subject: "anonymous-only"},
 			"%d Customer PKID(s) are in the anonymous CSV but not in the detailed CSV: %s; send the detailed and anonymous CSV of one export",
 			n, r.listPKIDs(r.missing, r.missingLines, n, "line"))
@@ -342,6 +361,7 @@ func (t *customerTable) pkidsAt(lines []int) []string {
 	defer f.Close()
 	scratch := newSink("", false)
 	c := openCSV(scratch, t.member, newTextScanner(f, 0), true)
+	defer c.finish()
 	c.spreadsheet = false
 	pk := c.column(colCustomerPKID)
 	byLine := map[int]string{}

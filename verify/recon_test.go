@@ -1,10 +1,13 @@
 package verify_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -411,5 +414,56 @@ func TestReconLargePair(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%q: rules %v, want %v; findings:%s", defect, got, want, describe(fs))
 		}
+	}
+}
+
+// TestReconEachAnonymousCSV adds a copy of the anonymous CSV at the top of
+// the ZIP: it is reported as outside the export directory, and reconciled
+// on its own, so its rows are not repeats of the first CSV's.
+func TestReconEachAnonymousCSV(t *testing.T) {
+	dir := writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 5, Seed: 4})
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
+	zr, err := zip.OpenReader(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(f.Name, ".csv") {
+			h := f.FileHeader
+			h.Name = path.Base(f.Name)
+			raw, err := f.OpenRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := zw.CreateRaw(&h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.Copy(w, raw); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	zr.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(paths[0], out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, fs := verifyDir(t, dir)
+	var got []string
+	for _, f := range fs {
+		if !slices.Contains(got, f.Rule) {
+			got = append(got, f.Rule)
+		}
+	}
+	if want := []string{"member.outside-directory"}; !slices.Equal(got, want) {
+		t.Errorf("rules %v, want %v; findings:%s", got, want, describe(fs))
 	}
 }
