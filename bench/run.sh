@@ -53,7 +53,8 @@ if csvclean --help 2>&1 | grep -q -- '--dry-run'; then
 	CSVCLEAN_CHECK=(-n)
 fi
 
-[ -x "$BIN" ] || go build -o "$BIN" ./cmd/licaudit
+# Always built: a binary left from an older tree would measure old code.
+go build -o "$BIN" ./cmd/licaudit
 go build -o "$OUT/floor" ./bench/floor
 
 # --- inputs --------------------------------------------------------------

@@ -31,12 +31,14 @@ func WriteFile(target string, overwrite bool, write func(*os.File) error) (err e
 			return fmt.Errorf("%s: %w", target, ErrExists)
 		}
 	}
-	if st, err := os.Stat(target); overwrite && err == nil {
-		switch writeMode(st.Mode()) {
-		case writeSpecial:
-			return writeInPlace(target, write)
-		case writeRefused:
-			return fmt.Errorf("%s is not a regular file, a character device or a pipe: not written", target)
+	if overwrite {
+		if st, err := os.Stat(target); err == nil {
+			switch writeMode(st.Mode()) {
+			case writeSpecial:
+				return writeInPlace(target, write)
+			case writeRefused:
+				return fmt.Errorf("%s is not a regular file, a character device or a pipe: not written", target)
+			}
 		}
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")

@@ -267,10 +267,11 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 	if pk >= 0 {
 		recon = v.startRecon(c, counts)
 	}
-	// Reconciliation finds repeated PKIDs among the detailed CSV's
-	// customers (see reconRun.row); the log is for a CSV without one.
+	// Reconciliation finds repeated PKIDs itself (reconRun.row: those of
+	// the detailed CSV's customers by the table, the others by a log of
+	// its own); this log is for a CSV with nothing to reconcile with.
 	var ids *idLog
-	if recon == nil {
+	if recon == nil && pk >= 0 {
 		ids = newIDLog(maphash.MakeSeed())
 	}
 	for rec, line, ok := c.next(); ok; rec, line, ok = c.next() {
@@ -292,9 +293,10 @@ func (v *vossBundle) checkAnonymous(m *vossMember, c *csvFile) {
 			ids.add(id, line)
 		}
 	}
-	if recon != nil {
+	switch {
+	case recon != nil:
 		recon.finish()
-	} else {
+	case ids != nil:
 		reps, _ := ids.finish(false)
 		for _, rep := range reps {
 			v.repeatedPKID(c.member, rep.line, rep.first)

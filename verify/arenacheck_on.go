@@ -1,4 +1,4 @@
-//go:build arenacheck
+//go:build arenacheck && linux
 
 package verify
 
@@ -50,7 +50,7 @@ func newArena() []byte {
 func retireArenas(bufs [][]byte) {
 	for _, b := range bufs {
 		b = b[:cap(b)]
-		if err := syscall.Madvise(b, 4 /* MADV_DONTNEED */); err != nil {
+		if err := syscall.Madvise(b, syscall.MADV_DONTNEED); err != nil {
 			panic(err)
 		}
 		if err := syscall.Mprotect(b, syscall.PROT_NONE); err != nil {

@@ -153,7 +153,8 @@ var errScannerReleased = errors.New("CSV scanner used after release")
 // release gives the scanner's buffer back to the pool; the scanner reads
 // nothing more.
 func (s *csvScanner) release() {
-	if s.pooled != nil && len(s.buf) == csvScanBufferSize {
+	if s.pooled != nil {
+		// Grown, buf is a copy: the pooled buffer is intact all the same.
 		csvScanBuffers.Put(s.pooled)
 	}
 	s.pooled, s.buf = nil, nil

@@ -11,8 +11,9 @@ import (
 // checks that consume them, so that splitting rows into fields overlaps
 // with checking them (the member pipeline already overlaps inflating and
 // hashing). Records travel in batches, in order, each record with its line
-// or the error met in its place; at most csvAheadBatches batches are in
-// flight, a few hundred KiB.
+// or the error met in its place. At most csvAheadBatches+1 batches are
+// alive (one being filled, csvAheadBatches-1 queued, one being checked): a
+// few hundred KiB, a few MiB for lines near the line limit.
 //
 // The checks see exactly what a synchronous read would show them: the same
 // records, lines and errors in the same order. The goroutine reads no
@@ -51,7 +52,8 @@ type csvItem struct {
 }
 
 const (
-	// csvAheadBatches bounds the batches in flight.
+	// csvAheadBatches-1 batches wait between the goroutine and the
+	// checks.
 	csvAheadBatches = 3
 	// A batch closes at csvBatchRecords records, csvBatchFields fields or
 	// csvBatchBytes bytes of lines, whichever comes first: large enough

@@ -220,7 +220,7 @@ func (x *fneExtract) checkStream(rc io.ReadCloser, member string, kind fneFile) 
 }
 
 // fneRows checks the rows of one CSV. Its state is a few strings and the
-// compact identifier logs of idLog (12 bytes per row and per
+// compact identifier logs of idLog (about 10.5 bytes per row and per
 // entitlement), never the rows themselves.
 type fneRows struct {
 	x      *fneExtract
@@ -420,6 +420,7 @@ func (x *fneExtract) collectActivationIDs(path string) *idSet {
 	defer mr.finish()
 	quiet := newSink("", false)
 	c := openCSV(quiet, "", newTextScanner(mr, x.opts.CSV.MaxLineBytes), false)
+	defer c.finish()
 	col := c.column(schema.FlexNetActivationID)
 	if col < 0 {
 		return nil

@@ -71,7 +71,10 @@ func datetimeForm(s string) string {
 
 // checkDatetimeForm reports a meta.datetime not in the pinned form.
 func checkDatetimeForm(s *sink, member, dt string, pin Forms) {
-	if got := datetimeForm(dt); pin.Datetime != "" && got != pin.Datetime {
+	if pin.Datetime == "" {
+		return
+	}
+	if got := datetimeForm(dt); got != pin.Datetime {
 		s.add(ruleFormMismatch, at{file: member, location: "/meta/datetime"},
 			"meta.datetime %q is in the %s form, but the configuration pins %s", truncate(dt, 60), got, pin.Datetime)
 	}

@@ -62,7 +62,7 @@ const (
 	// name is that long.
 	maxNameBytes = 512
 	// maxNameWords: names of more words are not looked for. It bounds the
-	// spans a scan looks up at each word start (see nameSet), so the work
+	// spans a scan looks up at each word end (see nameSet), so the work
 	// per cell is linear in its length whatever the cell holds; no real
 	// customer, reseller or provider name has that many words.
 	maxNameWords = 32

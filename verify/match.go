@@ -51,9 +51,10 @@ import (
 type nameSet struct {
 	hasher tokenHasher
 	// shards are tables of their own, chosen by the top bits of the hash,
-	// each made at its first name: growing one holds a table and a half
-	// of 1/nameShards of the names for a moment, not of all of them (24 MB
-	// at a million names, which the process's peak memory then kept).
+	// each made at its first name: growing one holds its old and its new
+	// table, for 1/nameShards of the names, for a moment, not for all of
+	// them (24 MB at a million names, which the process's peak memory
+	// then kept).
 	shards [nameShards]nameShard
 	count  int
 

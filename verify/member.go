@@ -31,7 +31,8 @@ import (
 // At most memberBlocks blocks are in flight, so a member of any size needs
 // about a MiB. What the parser leaves unread is drained through the hashers
 // by finish, so the digest always covers the whole member without reading
-// it twice. Blocks come from a pool shared by all members.
+// it twice. Blocks come from the member's own spare blocks, else from a
+// pool shared by all members.
 //
 // Errors of the ZIP layer travel with the block they ended: the parser
 // reads every byte inflated before the error, then the error (ErrChecksum

@@ -108,8 +108,9 @@ func (f *nameFeed) flush() {
 // identity, which then belongs to the caller again.
 func (f *nameFeed) finish() {
 	if len(f.cur.ends) > 0 || f.cur.reserve > 0 {
-		f.flush()
+		f.batches <- f.cur
 	}
+	f.cur = nil
 	close(f.batches)
 	<-f.done
 }

@@ -340,8 +340,9 @@ func verifyZIPInput(res *Result, in Input, s *sink, opts Options) {
 	refused := hasProblem(a, bundle.Unreadable) || (len(a.Entries) == 0 && hasProblem(a, bundle.LimitExceeded))
 	if refused {
 		if in.Detailed != "" {
-			// The partner's own file is still checked on its own.
-			verifyDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts)
+			// The partner's own file is still checked on its own,
+			// without the names and table only reconciliation needs.
+			readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
 		}
 		return
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/licaudit/licaudit/bundle"
 	"github.com/licaudit/licaudit/config"
+	"github.com/licaudit/licaudit/verify"
 )
 
 func configCommand() *cli.Command {
@@ -113,6 +114,15 @@ func summarise(w io.Writer, path string, cfg *config.Config, now time.Time) {
 	}
 	if cfg.SchemaDir != "" {
 		fmt.Fprintf(w, "  schema overrides from %s\n", cfg.SchemaDir)
+	}
+	var pinned []string
+	for _, fc := range verify.FormChoices {
+		if pin := *fc.Field(&cfg.Forms); pin != "" {
+			pinned = append(pinned, fc.Key+"="+pin)
+		}
+	}
+	if len(pinned) > 0 {
+		fmt.Fprintf(w, "  pinned forms: %s\n", strings.Join(pinned, ", "))
 	}
 	for _, wv := range cfg.Waivers {
 		switch {

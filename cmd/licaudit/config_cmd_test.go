@@ -83,14 +83,14 @@ func TestConfigCheck(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	bad := filepath.Join(dir, "bad.yaml")
-	write(t, good, "rules:\n  ignore: [csv.bom]\nwaivers:\n  - rule: csv.bom\n    reason: old\n    expires: 2020-01-01\n")
+	write(t, good, "rules:\n  ignore: [csv.bom]\nwaivers:\n  - rule: csv.bom\n    reason: old\n    expires: 2020-01-01\nforms:\n  hash_form: gnu\n  datetime: any\n  flexnet_dates: iso8601\n")
 	write(t, bad, "rules:\n  severty: {}\n")
 
 	code, out, errOut := licaudit(t, "config", "check", good)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{good + ": valid", "ignored rules or globs: 1, waivers: 1", good + ":4: waivers[0] expired on 2020-01-01"} {
+	for _, want := range []string{good + ": valid", "ignored rules or globs: 1, waivers: 1", good + ":4: waivers[0] expired on 2020-01-01", "pinned forms: hash_form=gnu, flexnet_dates=iso8601\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

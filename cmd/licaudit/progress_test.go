@@ -51,12 +51,7 @@ func TestLongWork(t *testing.T) {
 // TestNoProgressOffTerminal checks that nothing is drawn on a pipe, however
 // long the work.
 func TestNoProgressOffTerminal(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
+	w := pipeWriter(t)
 	if p := newProgress(w, make([]verify.Input, 1000)); p != nil {
 		t.Fatal("a progress display on a pipe")
 	}
@@ -66,15 +61,22 @@ func TestNoProgressOffTerminal(t *testing.T) {
 // buffer is laid out the same whatever the terminal: no colour and the
 // default width.
 func TestTableOptionsOffTerminal(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
+	w := pipeWriter(t)
 	for name, out := range map[string]io.Writer{"pipe": w, "buffer": &bytes.Buffer{}} {
 		if o := tableOptions(out); o.Color || o.Width != 0 {
 			t.Errorf("%s: %+v, want the defaults", name, o)
 		}
 	}
+}
+
+// pipeWriter returns the writing end of a pipe, which is no terminal; both
+// ends close when the test ends.
+func pipeWriter(t *testing.T) *os.File {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	return w
 }

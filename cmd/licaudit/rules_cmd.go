@@ -103,6 +103,7 @@ var families = []struct{ id, title, intro string }{
 	{"anon", "Customer anonymity", "The anonymous CSV must not identify a provider, reseller or customer."},
 	{"recon", "Reconciliation", "The anonymous CSV against the detailed CSV beside the ZIP: same customers, same counts."},
 	{"fne", "FlexNet Operations extracts", "Entitlement extracts: names, columns, identifiers and line-item structure."},
+	{"form", "Pinned forms", "Values written in another form than the one the configuration's `forms` section pins (each form is accepted by default)."},
 	{"config", "Configuration", "Findings about the configuration file itself, reported against its own path and the waiver's line."},
 }
 

@@ -188,8 +188,9 @@ func failOnName(s finding.Severity) string {
 	return s.String()
 }
 
-// writeReport renders one format to its file (atomically) or to the
-// --output file or standard output.
+// writeReport renders one format to its file or the --output file (see
+// bundle.WriteFile: atomically, or in place for a device or a named pipe),
+// or to standard output.
 func writeReport(c *cli.Context, rep *report.Report, t formatTarget, output string) error {
 	path := t.path
 	if path == "" {

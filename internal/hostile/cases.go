@@ -271,8 +271,8 @@ func Cases() []Case {
 				for i := 0; i < 100; i++ {
 					doc = fmt.Appendf(doc, "%016x,", i)
 					for n := 0; n < 1_000_000; {
-						k := min(len(block)-(i*4099+n)%len(block), 1_000_000-n)
 						from := (i*4099 + n) % len(block)
+						k := min(len(block)-from, 1_000_000-n)
 						doc = append(doc, block[from:from+k]...)
 						n += k
 					}
