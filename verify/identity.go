@@ -74,7 +74,7 @@ const (
 var placeholderNames = map[string]bool{
 	"n/a": true, "na": true, "none": true, "null": true, "nil": true, "unknown": true,
 	"default": true, "total": true, "test": true, "yes": true, "no": true,
-	"true": true, "false": true, "other": true, "-": true,
+	"true": true, "false": true, "other": true,
 }
 
 // maxPlaceholderBytes is the length of the longest placeholder name.

@@ -368,15 +368,6 @@ func (s *idSet) has(id string) bool {
 	return j < len(hs) && hs[j] == h
 }
 
-// len is the number of distinct identifiers.
-func (s *idSet) len() int {
-	n := 0
-	for _, hs := range s.buckets {
-		n += len(hs)
-	}
-	return n
-}
-
 // searchUniform returns the first index j in [0, n) with at(j) >= h, or n,
 // where at is ascending and its values are uniform hashes. The search
 // starts where h would be if they were evenly spread and gallops from

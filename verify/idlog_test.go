@@ -325,3 +325,12 @@ func TestSearchFence(t *testing.T) {
 		}
 	}
 }
+
+// len is the number of distinct identifiers.
+func (s *idSet) len() int {
+	n := 0
+	for _, hs := range s.buckets {
+		n += len(hs)
+	}
+	return n
+}

@@ -111,11 +111,12 @@ const (
 func newNameSet(h tokenHasher) *nameSet { return &nameSet{hasher: h} }
 
 // add records a name's folded core (see nameCore) with its metadata; the
-// caller has classified it. It returns false, storing nothing, when the
-// core has no word or more than maxNameWords words or maxNameBytes bytes.
-func (s *nameSet) add(core []byte, m nameMeta) bool {
+// caller has classified it. It stores nothing when the core has no word,
+// or more than maxNameWords words or maxNameBytes bytes (the bounds the
+// set's length and word masks are sized for).
+func (s *nameSet) add(core []byte, m nameMeta) {
 	if len(core) == 0 || len(core) > maxNameBytes || m == 0 {
-		return false
+		return
 	}
 	var h, sep uint64
 	words := 0
@@ -136,14 +137,13 @@ func (s *nameSet) add(core []byte, m nameMeta) bool {
 		i = j
 	}
 	if words == 0 || words > maxNameWords {
-		return false
+		return
 	}
 	s.insert(h, m)
 	s.maxWords = max(s.maxWords, words)
 	s.maxBytes = max(s.maxBytes, len(core))
 	s.words |= 1 << (words - 1)
 	s.lengths[len(core)/64] |= 1 << (len(core) % 64)
-	return true
 }
 
 // insert stores hash h with metadata m, or merges m's kinds into h's.
@@ -246,15 +246,6 @@ func (s *nameSet) lookup(h uint64) nameMeta {
 	}
 }
 
-// slots is the number of slots of the set's tables.
-func (s *nameSet) slots() int {
-	n := 0
-	for i := range s.shards {
-		n += len(s.shards[i].hashes)
-	}
-	return n
-}
-
 // mayHoldWord says whether the set (nil for none) may hold a core of one
 // word of n bytes.
 func (s *nameSet) mayHoldWord(n int) bool {
@@ -265,9 +256,6 @@ func (s *nameSet) mayHoldWord(n int) bool {
 func (s *nameSet) mayHold(n, k int) bool {
 	return n <= s.maxBytes && k <= s.maxWords && s.words&(1<<(k-1)) != 0 && s.lengths[n/64]&(1<<(n%64)) != 0
 }
-
-// size is the bytes the set's table holds, for benchmarks.
-func (s *nameSet) size() int { return 9 * s.slots() }
 
 // tokenHasher hashes tokens: those of up to 16 bytes inline, as wyhash
 // does (the bytes read as two 64-bit words, which with the length tell
@@ -425,14 +413,6 @@ func coreSpan(text []byte) (a, b int) {
 		b -= n
 	}
 	return a, b
-}
-
-// scan calls found for every occurrence text[start:end] of a name of the
-// set in folded text, in order of end, then of start (longest first);
-// found returns false to stop the scan.
-func (s *nameSet) scan(text []byte, found func(start, end int, in nameInfo) bool) {
-	var sc nameScanner
-	sc.scan(text, []*nameSet{s}, found)
 }
 
 // nameScanner scans texts for the names of sets that share a hasher,

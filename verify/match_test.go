@@ -769,3 +769,23 @@ func TestInspectOneWordCell(t *testing.T) {
 		}
 	}
 }
+
+// slots is the number of slots of the set's tables.
+func (s *nameSet) slots() int {
+	n := 0
+	for i := range s.shards {
+		n += len(s.shards[i].hashes)
+	}
+	return n
+}
+
+// size is the bytes the set's table holds, for benchmarks.
+func (s *nameSet) size() int { return 9 * s.slots() }
+
+// scan calls found for every occurrence text[start:end] of a name of the
+// set in folded text, in order of end, then of start (longest first);
+// found returns false to stop the scan.
+func (s *nameSet) scan(text []byte, found func(start, end int, in nameInfo) bool) {
+	var sc nameScanner
+	sc.scan(text, []*nameSet{s}, found)
+}
