@@ -261,10 +261,27 @@ func reconFixture(t *testing.T, n int) *vossBundle {
 // reconcile runs the anonymous side of a reconciliation: header, then rows
 // of PKID and counts in the header's order of count columns.
 func reconcile(v *vossBundle, header []string, rows map[string][]int64, order []string, failed bool) []finding.Finding {
+	var rs []anonRow
+	for i, pk := range order {
+		rs = append(rs, anonRow{pk, 4 + i, rows[pk]})
+	}
+	return reconcileRows(v, header, rs, failed)
+}
+
+// anonRow is a row of the anonymous CSV: its PKID, line and counts.
+type anonRow struct {
+	pk     string
+	line   int
+	counts []int64
+}
+
+// reconcileRows is reconcile with the rows given one by one, so that a
+// PKID may come twice.
+func reconcileRows(v *vossBundle, header []string, rows []anonRow, failed bool) []finding.Finding {
 	c := &csvFile{member: "anon.csv", header: header, headerLine: 3, failed: failed}
 	r := v.startRecon(c, countColumns(header))
-	for i, pk := range order {
-		r.row(pk, 4+i, rows[pk])
+	for _, row := range rows {
+		r.row(row.pk, row.line, row.counts)
 	}
 	r.finish()
 	return v.s.finish()
@@ -338,15 +355,10 @@ func TestReconcile(t *testing.T) {
 	t.Run("repeated rows", func(t *testing.T) {
 		// Reconciliation reports a repeated PKID (anon.customer-key),
 		// compares its first row only and counts an absent PKID once.
-		v := reconFixture(t, 1)
-		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
-		r := v.startRecon(c, countColumns(header))
-		r.row("pk1", 4, []int64{3, 1, 2})
-		r.row("pk1", 5, []int64{9, 9, 9})
-		r.row("x", 6, []int64{0, 0, 0})
-		r.row("x", 7, []int64{0, 0, 0})
-		r.finish()
-		fs := v.s.finish()
+		fs := reconcileRows(reconFixture(t, 1), header, []anonRow{
+			{"pk1", 4, []int64{3, 1, 2}}, {"pk1", 5, []int64{9, 9, 9}},
+			{"x", 6, []int64{0, 0, 0}}, {"x", 7, []int64{0, 0, 0}},
+		}, false)
 		var got []string
 		for _, f := range fs {
 			got = append(got, f.Rule+": "+f.Message)
@@ -364,16 +376,12 @@ func TestReconcile(t *testing.T) {
 		// Repeats of absent PKIDs are found only at the end, those of
 		// the table's as rows come: they are reported in line order all
 		// the same, so that the first are the ones kept under the cap.
-		v := reconFixture(t, 1)
-		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
-		r := v.startRecon(c, countColumns(header))
-		r.row("x", 4, []int64{0, 0, 0})
-		r.row("x", 5, []int64{0, 0, 0})
-		r.row("pk1", 6, []int64{3, 1, 2})
-		r.row("pk1", 7, []int64{3, 1, 2})
-		r.finish()
+		fs := reconcileRows(reconFixture(t, 1), header, []anonRow{
+			{"x", 4, []int64{0, 0, 0}}, {"x", 5, []int64{0, 0, 0}},
+			{"pk1", 6, []int64{3, 1, 2}}, {"pk1", 7, []int64{3, 1, 2}},
+		}, false)
 		var lines []int
-		for _, f := range v.s.finish() {
+		for _, f := range fs {
 			if f.Rule == "anon.customer-key" {
 				lines = append(lines, f.Line)
 			}
