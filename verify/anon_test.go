@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -173,6 +174,44 @@ func TestBundleNameSplit(t *testing.T) {
 func TestNameKindString(t *testing.T) {
 	if got := (kindCustomer | kindBundleHost).String(); got != "a customer name of the detailed CSV and the host in the bundle's name" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestCheckCellsColumns checks which cells of a row checkCells looks at:
+// every cell but the counts marked as plain digits, in rows narrower and
+// wider than the 64 columns of the mask.
+func TestCheckCellsColumns(t *testing.T) {
+	for _, width := range []int{3, 63, 64, 65, 70} {
+		header := make([]string, width)
+		row := make([]string, width)
+		for i := range row {
+			header[i] = fmt.Sprintf("c%d", i)
+			row[i] = "Globex" // a known name in every cell
+		}
+		var counted uint64
+		want := map[string]bool{}
+		for i := range row {
+			// Every third column is marked as a count read as digits:
+			// checkCells leaves those alone, and only those.
+			if i%3 == 1 && i < 64 {
+				counted |= 1 << i
+				continue
+			}
+			want[header[i]] = true
+		}
+		s := newSink("b.zip", false)
+		v := &vossBundle{s: s, identity: testIdentity()}
+		v.checkCells(&csvFile{member: "m.csv", header: header}, row, 2, counted)
+		got := map[string]bool{}
+		for _, f := range s.finish() {
+			if f.Rule != "anon.known-identifier" || got[f.Location] {
+				t.Errorf("width %d: unexpected finding %s at %s", width, f.Rule, f.Location)
+			}
+			got[f.Location] = true
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("width %d: findings in %d columns %v, want %d %v", width, len(got), slices.Sorted(maps.Keys(got)), len(want), slices.Sorted(maps.Keys(want)))
+		}
 	}
 }
 

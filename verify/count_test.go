@@ -31,11 +31,12 @@ func TestParseCount(t *testing.T) {
 	}
 }
 
-// TestParseCountsMatchesParseCount checks parseCounts, which reads cells
+// TestAddRowMatchesParseCount checks csvTotals.addRow, which reads cells
 // of one or two characters itself, against parseCount cell by cell: the
-// value (invalidCount for a cell that is no count), the plain-digits bit
-// and a finding for each cell that is no count.
-func TestParseCountsMatchesParseCount(t *testing.T) {
+// value (invalidCount for a cell that is no count), the plain-digits bit,
+// a finding for each cell that is no count, and sums of the valid counts
+// only, over two rows.
+func TestAddRowMatchesParseCount(t *testing.T) {
 	cells := []string{"0", "9", "10", "99", "07", "/", ":", "9/", "/9", ":0", "0:", "a", "-", " 1", "1 ", "-1", "+1",
 		"", " ", "100", "1e3", "١", "12a"}
 	counts := make([]int, len(cells))
@@ -43,24 +44,36 @@ func TestParseCountsMatchesParseCount(t *testing.T) {
 		counts[i] = i
 	}
 	s := newSink("t", false)
-	c := &csvFile{s: s, member: "t.csv", header: make([]string, len(cells))}
-	values, plain := parseCounts(s, c, cells, 2, counts, nil)
+	header := make([]string, len(cells))
+	c := &csvFile{s: s, member: "t.csv", header: header}
+	totals := newCSVTotals(header, counts)
+	var values []int64
+	var plain uint64
+	for line := 2; line <= 3; line++ {
+		values, plain = totals.addRow(s, c, cells, line)
+	}
 	bad := 0
 	for i, cell := range cells {
 		n, digits, ok := parseCount(cell)
-		want := n
+		want, wantSum := n, 2*n
 		if !ok {
-			want = invalidCount
+			want, wantSum = invalidCount, 0
 			bad++
 		}
 		if values[i] != want {
 			t.Errorf("%q: value %d, want %d", cell, values[i], want)
 		}
+		if totals.sums[i] != wantSum {
+			t.Errorf("%q: sum over two rows %d, want %d", cell, totals.sums[i], wantSum)
+		}
 		if got := plain&(1<<i) != 0; got != digits {
 			t.Errorf("%q: plain digits %v, want %v", cell, got, digits)
 		}
 	}
-	if got := len(s.finish()); got != bad {
-		t.Errorf("%d findings, want %d (one per cell that is no count)", got, bad)
+	if totals.customers != 2 {
+		t.Errorf("%d customers, want 2", totals.customers)
+	}
+	if got := len(s.finish()); got != 2*bad {
+		t.Errorf("%d findings, want %d (one per cell that is no count, on each row)", got, 2*bad)
 	}
 }

@@ -139,7 +139,6 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 	if table == nil {
 		ids = newIDLog(maphash.MakeSeed())
 	}
-	var values []int64
 	var names *nameFeed
 	if id != nil {
 		names = startNameFeed(id)
@@ -156,8 +155,7 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 				names.add(rec[nc.index], nc.kind)
 			}
 		}
-		values, _ = parseCounts(s, c, rec, line, counts, values)
-		totals.add(counts, values)
+		values, _ := totals.addRow(s, c, rec, line)
 		if pk < 0 {
 			continue
 		}
