@@ -1,8 +1,10 @@
 package verify
 
 import (
+	"encoding/binary"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -470,6 +472,41 @@ func TestDetailedRepeatedPKID(t *testing.T) {
 			if ref := table.find("pk2"); ref < 0 || table.row(ref).line != 3 || table.find("pk3") >= 0 {
 				t.Errorf("find pk2/pk3 wrong")
 			}
+		}
+	}
+}
+
+// TestCustomerTableChunks checks the chunks of counts: they double from
+// minDataChunk to maxDataChunk, hold whole rows only, and every row's
+// counts read back, the rows at the ends of chunks included.
+func TestCustomerTableChunks(t *testing.T) {
+	table := newCustomerTable("", "", []string{"A", "B", "C"})
+	const n = 200_000 // 30 bytes a row: 6 MB, five chunks of the largest size
+	row := func(i int) []int64 { return []int64{math.MinInt64 + int64(i), int64(i), math.MaxInt64 - int64(i)} }
+	for i := 0; i < n; i++ {
+		table.add(fmt.Sprint("pk", i), i+2, row(i))
+	}
+	want := minDataChunk
+	for k, chunk := range table.data {
+		if cap(chunk) != want {
+			t.Fatalf("chunk %d holds %d bytes, want %d", k, cap(chunk), want)
+		}
+		if k < len(table.data)-1 && len(chunk)+3*binary.MaxVarintLen64 <= cap(chunk) {
+			t.Errorf("chunk %d was left with room for a row (%d of %d bytes used)", k, len(chunk), cap(chunk))
+		}
+		want = min(2*want, maxDataChunk)
+	}
+	if len(table.data) < 12 || cap(table.data[len(table.data)-2]) != maxDataChunk {
+		t.Fatalf("%d chunks; want the sizes to reach %d bytes", len(table.data), maxDataChunk)
+	}
+	table.seal()
+	for i := 0; i < n; i++ {
+		ref := table.find(fmt.Sprint("pk", i))
+		if ref < 0 {
+			t.Fatalf("pk%d not found", i)
+		}
+		if got := table.values(table.row(ref), nil); !slices.Equal(got, row(i)) {
+			t.Fatalf("pk%d: values %v, want %v", i, got, row(i))
 		}
 	}
 }

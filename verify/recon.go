@@ -29,8 +29,9 @@ type customerTable struct {
 	chunks [idBuckets][][]customerRow
 	rows   [idBuckets][]customerRow
 	fences [idBuckets][]uint32 // of the sealed buckets (see searchFence)
-	// data holds the counts, dataChunk bytes a chunk; a row's counts are
-	// never split between chunks.
+	// data holds the counts in chunks; chunk k starts at k*dataChunk of
+	// the offsets rows keep, and a row's counts are never split between
+	// chunks. The first chunks are smaller (see add).
 	data      [][]byte
 	dataChunk int
 	// perBucket, when set, is the size of a bucket's next chunk (see
@@ -54,13 +55,28 @@ type customerRef int
 
 func newCustomerTable(path, member string, columns []string) *customerTable {
 	return &customerTable{path: path, member: member, columns: columns, seed: maphash.MakeSeed(),
-		dataChunk: max(64<<10, len(columns)*binary.MaxVarintLen64)}
+		dataChunk: max(maxDataChunk, len(columns)*binary.MaxVarintLen64)}
 }
+
+const (
+	// A table's count chunks double from minDataChunk to maxDataChunk
+	// bytes: a small detailed CSV (a directory holds hundreds) takes a
+	// few KiB, a large one few allocations. Each allocation of a large
+	// table comes with its heap at the memory limit and so costs a
+	// collection: 64 KiB chunks made 120 collections while reading a
+	// million customers, 2.3 s; 1 MiB chunks make 22, 2.0 s.
+	minDataChunk = 4 << 10
+	maxDataChunk = 1 << 20
+)
 
 func (t *customerTable) add(pkid string, line int, values []int64) {
 	k := len(t.data) - 1
-	if k < 0 || len(t.data[k])+len(values)*binary.MaxVarintLen64 > t.dataChunk {
-		t.data = append(t.data, make([]byte, 0, t.dataChunk))
+	if need := len(values) * binary.MaxVarintLen64; k < 0 || len(t.data[k])+need > cap(t.data[k]) {
+		size := minDataChunk
+		if k >= 0 {
+			size = 2 * cap(t.data[k])
+		}
+		t.data = append(t.data, make([]byte, 0, min(t.dataChunk, max(size, need))))
 		k++
 	}
 	h := maphash.String(t.seed, pkid)
