@@ -26,7 +26,7 @@ func benchZIP(b *testing.B, n, csvBytes int) []byte {
 		b.Fatal(err)
 	}
 	for i := 0; i*40 < csvBytes; i++ {
-		fmt.Fprintf(w, "%024x,%d,%d,%d\n", i*2654435761, i%17, i%5, i%31)
+		fmt.Fprintf(w, "%024x,%d,%d,%d\n", uint64(i)*2654435761, i%17, i%5, i%31)
 	}
 	if err := zw.Close(); err != nil {
 		b.Fatal(err)

@@ -51,7 +51,7 @@ type customerRow struct {
 func (r *customerRow) pk() uint64 { return uint64(r.pkHi)<<32 | uint64(r.pkLo) }
 
 // customerRef names a row of a sealed table: its bucket and index, or -1.
-type customerRef int
+type customerRef int64
 
 func newCustomerTable(path, member string, columns []string) *customerTable {
 	return &customerTable{path: path, member: member, columns: columns, seed: maphash.MakeSeed(),
@@ -177,14 +177,14 @@ func (t *customerTable) find(pkid string) customerRef {
 	rows := t.rows[b]
 	i := searchFence(t.fences[b], len(rows), h, func(i int) uint64 { return rows[i].pk() })
 	if i < len(rows) && rows[i].pk() == h {
-		return customerRef(b<<32 | i)
+		return customerRef(int64(b)<<32 | int64(i))
 	}
 	return -1
 }
 
 // row returns the row ref names.
 func (t *customerTable) row(ref customerRef) *customerRow {
-	return &t.rows[ref>>32][ref&(1<<32-1)]
+	return &t.rows[int(ref>>32)][int(ref&(1<<32-1))]
 }
 
 // values decodes the counts of a row into out (reused between rows).
