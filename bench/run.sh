@@ -154,6 +154,14 @@ run_voss.licaudit() { verify "$OUT/voss-zip"; }
 run_voss.floor() { "$OUT/floor" "$VOSS_ZIP"; }
 run_voss.inflate() { "$OUT/floor" -inflate-only "$VOSS_ZIP"; }
 run_voss.unzip() { unzip_sha "$VOSS_ZIP"; }
+# Info-ZIP's inflating alone, to set beside bench/floor -inflate-only.
+run_voss.unzipinflate() {
+	local m
+	while IFS= read -r m; do
+		case $m in */) continue ;; esac
+		unzip -p "$VOSS_ZIP" "$m" >/dev/null
+	done < <(unzip -Z1 "$VOSS_ZIP")
+}
 # csvclean reads the CSVs extracted beforehand; the anonymous CSV's
 # metadata lines are skipped so that it sees the header.
 run_voss.csvclean() { csvclean $CSVCLEAN_FLAGS -K "$ANON_META" "$ANON_CSV"; }
@@ -219,7 +227,7 @@ rss_mib() { awk -v k="$(get "$1" 4)" 'BEGIN{printf "%.0f", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-measure "$RUNS" voss.licaudit voss.floor voss.inflate voss.unzip voss.csvclean
+measure "$RUNS" voss.licaudit voss.floor voss.inflate voss.unzip voss.unzipinflate voss.csvclean
 measure "$RUNS" intake.licaudit intake.floor
 measure "$RUNS" fne.licaudit fne.floor fne.inflate fne.unzip
 measure "$SLOW_RUNS" fne.csvclean
@@ -319,6 +327,12 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	peer "\`csvclean ${CSVCLEAN_CHECK[*]}\`" "the VOSS anonymous CSV, extracted" voss.csvclean voss.licaudit
 	peer "\`csvclean ${CSVCLEAN_CHECK[*]}\`" "both FlexNet CSVs, extracted" fne.csvclean fne.licaudit
 	peer '`jsonschema -i`' "the three JSON members of a small VOSS bundle, extracted" small.jsonschema small.licaudit
+	echo
+	echo "Inflating alone, every member of the VOSS bundle, one after the other: Info-ZIP"
+	echo "(\`unzip -p Z M >/dev/null\`) $(wall voss.unzipinflate) s, klauspost (\`bench/floor -inflate-only\`)"
+	echo "$(wall voss.inflate) s: Info-ZIP's time is $(ratio "$(wall voss.unzipinflate)" "$(wall voss.inflate)")x klauspost's. Where the two are level,"
+	echo "\`unzip -p | sha256sum\` takes about the time of inflating alone, which bounds licaudit too"
+	echo "(see docs/performance.md, \"Why unzip keeps up on the VOSS bundle\")."
 	echo
 	echo "## --jobs scaling"
 	echo
