@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // customerTable holds the detailed CSV's customers compactly for
@@ -108,16 +109,44 @@ func (t *customerTable) reserve(n int) {
 // first row of a repeated PKID and returns the others, in line order, for
 // anon.customer-key.
 func (t *customerTable) seal() []idRepeat {
-	var reps []idRepeat
 	total := 0
 	for _, chunks := range t.chunks {
 		for _, c := range chunks {
 			total += len(c)
 		}
 	}
-	// One array holds every bucket's fence.
-	fences := make([]uint32, 0, total/fenceStep+idBuckets)
-	for b := range t.chunks {
+	var reps []idRepeat
+	if total < idParallelFinish {
+		reps = t.sealBuckets(0, idBuckets)
+	} else {
+		// As idLog.finish: the detailed CSV has been read, and nothing
+		// else runs until the table is sealed (a million customers
+		// took 0.28 s on one core).
+		var halves [2][]idRepeat
+		var wg sync.WaitGroup
+		for h := range halves {
+			wg.Go(func() { halves[h] = t.sealBuckets(h*idBuckets/2, (h+1)*idBuckets/2) })
+		}
+		wg.Wait()
+		reps = append(halves[0], halves[1]...)
+	}
+	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
+	return reps
+}
+
+// sealBuckets sorts buckets [from, to) and makes their fences, returning
+// the rows that repeat a PKID of an earlier row.
+func (t *customerTable) sealBuckets(from, to int) []idRepeat {
+	var reps []idRepeat
+	total := 0
+	for _, chunks := range t.chunks[from:to] {
+		for _, c := range chunks {
+			total += len(c)
+		}
+	}
+	// One array holds the fences of these buckets.
+	fences := make([]uint32, 0, total/fenceStep+(to-from))
+	for b := from; b < to; b++ {
 		n := 0
 		for _, c := range t.chunks[b] {
 			n += len(c)
@@ -151,11 +180,10 @@ func (t *customerTable) seal() []idRepeat {
 			kept = append(kept, rows[i])
 		}
 		t.rows[b] = slices.Clip(kept)
-		from := len(fences)
+		start := len(fences)
 		fences = appendFence(fences, len(kept), func(i int) uint64 { return kept[i].pk() })
-		t.fences[b] = fences[from:len(fences):len(fences)]
+		t.fences[b] = fences[start:len(fences):len(fences)]
 	}
-	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
 	return reps
 }
 
