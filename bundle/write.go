@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // ErrExists is returned by WriteFile when the target exists and overwriting
@@ -18,20 +19,28 @@ var ErrExists = errors.New("file exists (use --force to overwrite)")
 // file is ever left behind. Without overwrite, an existing target is never
 // replaced, even by a race.
 //
-// With overwrite, a target that is a character device or a named pipe, or
-// a link to one (/dev/null, /dev/stdout, a FIFO), is written in place: it
-// cannot be replaced atomically, and renaming over it would destroy it
-// (`--output /dev/null` run as root once turned /dev/null into a file).
-// Any other target that is not a regular file (a block device, a socket)
-// is refused.
+// With overwrite:
+//   - an alias of one of the process's file descriptors (/dev/stdout,
+//     /dev/fd/N, /proc/self/fd/N), a character device (/dev/null) or a
+//     named pipe, or a link to one, is written in place, appending as a
+//     shell's redirection would: renaming over it would destroy it
+//     (`--output /dev/null` run as root once turned /dev/null into a
+//     file), and behind /dev/stdout may be the file of `>> log`;
+//   - a symbolic link to anything else is replaced, never followed, so a
+//     link planted in an output directory cannot direct the write
+//     elsewhere;
+//   - any other target that is not a regular file (a directory, a block
+//     device, a socket) is refused.
 func WriteFile(target string, overwrite bool, write func(*os.File) error) (err error) {
-	dir := filepath.Dir(target)
 	if !overwrite {
 		if _, err := os.Lstat(target); err == nil {
 			return fmt.Errorf("%s: %w", target, ErrExists)
 		}
 	}
 	if overwrite {
+		if isDescriptorAlias(target) {
+			return writeInPlace(target, write)
+		}
 		if st, err := os.Stat(target); err == nil {
 			switch writeMode(st.Mode()) {
 			case writeSpecial:
@@ -41,6 +50,7 @@ func WriteFile(target string, overwrite bool, write func(*os.File) error) (err e
 			}
 		}
 	}
+	dir := filepath.Dir(target)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return err
@@ -79,7 +89,7 @@ func WriteFile(target string, overwrite bool, write func(*os.File) error) (err e
 
 // How WriteFile writes over an existing target of a mode.
 const (
-	writeAtomic  = iota // a regular file (or a directory, which fails)
+	writeAtomic  = iota // a regular file
 	writeSpecial        // written in place
 	writeRefused
 )
@@ -88,16 +98,33 @@ func writeMode(m os.FileMode) int {
 	switch {
 	case m&(os.ModeCharDevice|os.ModeNamedPipe) != 0:
 		return writeSpecial
-	case m.IsRegular() || m.IsDir():
+	case m.IsRegular():
 		return writeAtomic
 	default:
 		return writeRefused
 	}
 }
 
-// writeInPlace writes to a special file (a device, a pipe) as it is.
+// isDescriptorAlias reports whether path names a file descriptor of the
+// process (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N). Behind
+// it may be a regular file the shell opened (`> report.json`, `>> log`),
+// which the descriptor must receive: a temporary file cannot even be made
+// beside the alias, and a rename would replace the alias (run as root,
+// /dev/stdout itself) rather than write to the file.
+func isDescriptorAlias(path string) bool {
+	p := filepath.ToSlash(filepath.Clean(path))
+	if p == "/dev/stdout" || p == "/dev/stderr" {
+		return true
+	}
+	dir := filepath.ToSlash(filepath.Dir(p))
+	return dir == "/dev/fd" || strings.HasPrefix(dir, "/proc/") && strings.HasSuffix(dir, "/fd")
+}
+
+// writeInPlace writes to a special file (a device, a pipe, a descriptor)
+// as it is, appending: a regular file behind a descriptor keeps what was
+// written to it before.
 func writeInPlace(target string, write func(*os.File) error) error {
-	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return err
 	}

@@ -161,6 +161,21 @@ func TestWriteFileMissingDirectory(t *testing.T) {
 	}
 }
 
+// TestIsDescriptorAlias names the paths written as the process's file
+// descriptors, and some that only look like them.
+func TestIsDescriptorAlias(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/dev/stdout": true, "/dev/stderr": true, "/dev/fd/1": true, "/dev/fd/17": true,
+		"/proc/self/fd/1": true, "/proc/1234/fd/3": true, "/dev/./stdout": true,
+		"/dev/null": false, "/dev/shm/report.json": false, "/proc/self/status": false,
+		"out/fd/1": false, "report.json": false, "/tmp/dev/stdout": false,
+	} {
+		if got := isDescriptorAlias(path); got != want {
+			t.Errorf("isDescriptorAlias(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
 // TestWriteMode says how each kind of existing target is written over:
 // devices like /dev/null and pipes in place, regular files atomically,
 // the rest not at all.
@@ -170,7 +185,7 @@ func TestWriteMode(t *testing.T) {
 		want int
 	}{
 		{0o644, writeAtomic},
-		{os.ModeDir | 0o755, writeAtomic},
+		{os.ModeDir | 0o755, writeRefused},
 		{os.ModeDevice | os.ModeCharDevice | 0o666, writeSpecial}, // /dev/null, a terminal
 		{os.ModeNamedPipe | 0o600, writeSpecial},
 		{os.ModeDevice | 0o660, writeRefused}, // a block device

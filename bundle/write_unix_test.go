@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -40,5 +41,40 @@ func TestWriteFileNamedPipe(t *testing.T) {
 	}
 	if err := WriteFile(fifo, false, writeString("x")); !errors.Is(err, ErrExists) {
 		t.Errorf("without overwrite: err = %v, want ErrExists", err)
+	}
+}
+
+// TestWriteFileDescriptorAlias writes to /dev/fd/N and /proc/self/fd/N of
+// a file opened for appending, as `licaudit verify -o /dev/stdout >> log`
+// does: the report is appended to the file behind the descriptor, which
+// stays the same file, and nothing is created beside the alias. Before,
+// the alias was taken for the regular file it leads to and a temporary
+// file was made in /proc/self/fd (or, as root, /dev renamed over).
+func TestWriteFileDescriptorAlias(t *testing.T) {
+	for _, dir := range []string{"/dev/fd", "/proc/self/fd"} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Logf("%s: %v", dir, err)
+			continue
+		}
+		log := filepath.Join(t.TempDir(), "log")
+		if err := os.WriteFile(log, []byte("before\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := f.Stat()
+		alias := filepath.Join(dir, strconv.Itoa(int(f.Fd())))
+		if err := WriteFile(alias, true, writeString("report\n")); err != nil {
+			t.Errorf("%s: %v", alias, err)
+		}
+		f.Close()
+		if s := readString(t, log); s != "before\nreport\n" {
+			t.Errorf("%s: the file behind it holds %q", alias, s)
+		}
+		if after, err := os.Stat(log); err != nil || !os.SameFile(before, after) {
+			t.Errorf("%s: the file behind it was replaced", alias)
+		}
 	}
 }
