@@ -50,11 +50,11 @@ var hashFormNames = map[string]string{formBare: "bare", formGNU: "gnu", formBSD:
 // pinned one.
 func checkHashForm(s *sink, member string, hl hashLine, pin Forms) {
 	if pin.HashForm != "" && hashFormNames[hl.Form] != pin.HashForm {
-		s.add(ruleFormMismatch, at{file: member, line: 1, location: "hash_form"},
+		s.add(ruleFormMismatch, at{file: member, line: 1, subject: "hash_form"},
 			"the .hash is a %s (%s), but the configuration pins %s", hl.Form, hashFormNames[hl.Form], pin.HashForm)
 	}
 	if algo := strings.ToLower(hl.Algo); pin.HashAlgorithm != "" && algo != pin.HashAlgorithm {
-		s.add(ruleFormMismatch, at{file: member, line: 1, location: "hash_algorithm"},
+		s.add(ruleFormMismatch, at{file: member, line: 1, subject: "hash_algorithm"},
 			"the .hash is an %s digest, but the configuration pins %s", algoName(hl.Algo), pin.HashAlgorithm)
 	}
 }
