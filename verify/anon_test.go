@@ -511,6 +511,53 @@ func TestCustomerTableChunks(t *testing.T) {
 	}
 }
 
+// TestCustomerTableReserveGrows replays estimates that come in low, as
+// reserveAhead's capped ones do: the buckets stay one chunk each, with
+// room for little more than the rows they hold (each once), and seal
+// sorts them in place. Before, a bucket that outgrew its chunk got a
+// second one of the same size: 2 million customers took room for 3.4.
+func TestCustomerTableReserveGrows(t *testing.T) {
+	const n = 300_000
+	for _, c := range []struct {
+		name      string
+		estimates map[int]int // row -> customers estimated there
+	}{
+		{"corrected late", map[int]int{4096: 65536, 20_000: 200_000, 190_000: n}},
+		{"never corrected", map[int]int{4096: 65536, 20_000: 200_000}},
+	} {
+		table := newCustomerTable("", "", []string{"A"})
+		for i := 0; i < n; i++ {
+			if est, ok := c.estimates[i]; ok {
+				table.reserve(est)
+			}
+			table.add(fmt.Sprint("pk", i), i+2, []int64{int64(i)})
+		}
+		room := 0
+		for b, chunks := range table.chunks {
+			if len(chunks) != 1 {
+				t.Fatalf("%s: bucket %d is %d chunks", c.name, b, len(chunks))
+			}
+			room += cap(chunks[0])
+		}
+		if room > n*5/4 {
+			t.Errorf("%s: room for %d rows, %.2f times the %d added", c.name, room, float64(room)/n, n)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		table.seal()
+		runtime.ReadMemStats(&after)
+		if allocs := after.Mallocs - before.Mallocs; allocs > 20 {
+			t.Errorf("%s: seal made %d allocations; the buckets should be sorted in place", c.name, allocs)
+		}
+		for _, i := range []int{0, n / 2, n - 1} {
+			ref := table.find(fmt.Sprint("pk", i))
+			if ref < 0 || table.row(ref).line != uint32(i+2) {
+				t.Fatalf("%s: pk%d not found at its line", c.name, i)
+			}
+		}
+	}
+}
+
 // TestCustomerTableMany checks the table's lookups, counts and repeats
 // across many chunks of every bucket: grown chunk by chunk, and reserved
 // ahead for as many customers as come, for fewer and for more. Reserved

@@ -218,37 +218,55 @@ type idRepeat struct{ line, first uint32 }
 // of the distinct identifiers. It consumes l: each bucket is let go as
 // soon as it is sorted, so finishing needs no second copy of the rows.
 //
-// Without a set to keep, a large log is finished in two halves at once:
-// the file has ended, so the goroutines that inflated and hashed it are
-// idle, and nothing else overlaps this time. With a set, the halves are
-// finished one after the other: done at once, a 1.1 GB extract peaked 6 MB
-// higher, at the 64 MiB bar, as the collector fell behind the garbage of
-// the buckets let go while the set grew.
+// Without a set to keep, a large log is finished in two halves at once
+// (see bucketsInHalves). With a set, on one goroutine: done in halves at
+// once, a 1.1 GB extract peaked 6 MB higher, at the 64 MiB bar, as the
+// collector fell behind the garbage of the buckets let go while the set
+// grew.
 func (l *idLog) finish(keep bool) ([]idRepeat, *idSet) {
 	var set *idSet
 	if keep {
 		set = &idSet{seed: l.seed}
 	}
 	var reps []idRepeat
-	switch {
-	case l.buckets == nil:
+	if l.buckets == nil {
 		sorted, _ := sortSlots(nil, l.small, nil, 0)
 		reps = distinct(sorted, nil, set)
-	case keep || l.n < idParallelFinish:
-		reps = l.finishBuckets(0, idBuckets, set)
-	default:
+		sortRepeats(reps)
+	} else {
+		reps = bucketsInHalves(!keep && l.n >= idParallelFinish, func(from, to int) []idRepeat {
+			return l.finishBuckets(from, to, set)
+		})
+	}
+	l.small, l.buckets = nil, nil
+	l.n = 0
+	return reps, set
+}
+
+// bucketsInHalves runs finish over every bucket, as two halves on two
+// goroutines when parallel, and returns the repeats it found in line
+// order. A log or table is finished once its file has been read, when the
+// goroutines that inflated and hashed the file are idle.
+func bucketsInHalves(parallel bool, finish func(from, to int) []idRepeat) []idRepeat {
+	var reps []idRepeat
+	if !parallel {
+		reps = finish(0, idBuckets)
+	} else {
 		var halves [2][]idRepeat
 		var wg sync.WaitGroup
 		for h := range halves {
-			wg.Go(func() { halves[h] = l.finishBuckets(h*idBuckets/2, (h+1)*idBuckets/2, nil) })
+			wg.Go(func() { halves[h] = finish(h*idBuckets/2, (h+1)*idBuckets/2) })
 		}
 		wg.Wait()
 		reps = append(halves[0], halves[1]...)
 	}
-	l.small, l.buckets = nil, nil
-	l.n = 0
+	sortRepeats(reps)
+	return reps
+}
+
+// sortRepeats puts repeats in line order.
+func sortRepeats(reps []idRepeat) {
 	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
-	return reps, set
 }
 
 // idParallelFinish is the size of a log from which finish may use two

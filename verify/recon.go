@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // customerTable holds the detailed CSV's customers compactly for
@@ -35,9 +34,11 @@ type customerTable struct {
 	// chunks. The first chunks are smaller (see add).
 	data      [][]byte
 	dataChunk int
-	// perBucket, when set, is the size of a bucket's next chunk (see
-	// reserve).
+	// perBucket, when set, is how many rows each bucket is expected to
+	// end with (see reserve).
 	perBucket int
+	n         int  // rows added
+	seen      bool // a row's seenAt is set (see clearSeen)
 }
 
 type customerRow struct {
@@ -85,21 +86,37 @@ func (t *customerTable) add(pkid string, line int, values []int64) {
 	for _, v := range values {
 		t.data[k] = binary.AppendVarint(t.data[k], v)
 	}
+	t.n++
 	b := &t.chunks[bucketOf(h)]
 	if k := len(*b); t.perBucket > 0 && (k == 0 || len((*b)[k-1]) == cap((*b)[k-1])) {
-		// A chunk for every row the bucket is expected to hold, so that
-		// seal sorts it in place (see reserve).
-		*b = append(*b, make([]customerRow, 0, max(nextChunkSize(*b), t.perBucket)))
+		t.regrow(b)
 	}
 	*b = appendChunked(*b, row)
 }
 
-// reserve sizes the buckets' next chunks for n customers in all: each gets
-// one chunk that holds every row it is expected to end with, a few
-// standard deviations over the mean, so that seal finds them all in its
-// last chunk and sorts them there instead of copying each bucket (20 MB
-// at a million customers, made at the memory limit: a collection a
-// bucket).
+// regrow moves a full bucket of a table sized ahead into one chunk with
+// room for every row it is expected to end with (see reserve), or an
+// eighth more than it holds when it has outgrown that. A bucket is thus
+// always one chunk, which seal sorts in place, and the table never holds
+// room for a bucket's rows twice (a second chunk the size of the first,
+// when a later estimate grew, came to a second table).
+func (t *customerTable) regrow(b *[][]customerRow) {
+	n := 0
+	for _, c := range *b {
+		n += len(c)
+	}
+	rows := make([]customerRow, 0, max(t.perBucket, n+n/8+idChunkMin))
+	for _, c := range *b {
+		rows = append(rows, c...)
+	}
+	*b = append((*b)[:0], rows)
+}
+
+// reserve sizes the buckets for n customers in all: a bucket that fills
+// gets one chunk that holds every row it is expected to end with, a few
+// standard deviations over the mean, so that seal finds them all in one
+// chunk and sorts them there instead of copying each bucket (20 MB at a
+// million customers, made at the memory limit: a collection a bucket).
 func (t *customerTable) reserve(n int) {
 	mean := float64(n) / idBuckets
 	t.perBucket = int(mean*1.02 + 4*math.Sqrt(mean) + idChunkMin)
@@ -109,29 +126,9 @@ func (t *customerTable) reserve(n int) {
 // first row of a repeated PKID and returns the others, in line order, for
 // anon.customer-key.
 func (t *customerTable) seal() []idRepeat {
-	total := 0
-	for _, chunks := range t.chunks {
-		for _, c := range chunks {
-			total += len(c)
-		}
-	}
-	var reps []idRepeat
-	if total < idParallelFinish {
-		reps = t.sealBuckets(0, idBuckets)
-	} else {
-		// As idLog.finish: the detailed CSV has been read, and nothing
-		// else runs until the table is sealed (a million customers
-		// took 0.28 s on one core).
-		var halves [2][]idRepeat
-		var wg sync.WaitGroup
-		for h := range halves {
-			wg.Go(func() { halves[h] = t.sealBuckets(h*idBuckets/2, (h+1)*idBuckets/2) })
-		}
-		wg.Wait()
-		reps = append(halves[0], halves[1]...)
-	}
-	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
-	return reps
+	// In halves at once, as idLog.finish: a million customers took 0.28 s
+	// on one core, the other idle.
+	return bucketsInHalves(t.n >= idParallelFinish, t.sealBuckets)
 }
 
 // sealBuckets sorts buckets [from, to) and makes their fences, returning
@@ -191,6 +188,10 @@ func (t *customerTable) sealBuckets(from, to int) []idRepeat {
 // bundle (a copy outside the export directory, say) is reconciled on its
 // own, and a row found in the one before is no repeat in the next.
 func (t *customerTable) clearSeen() {
+	if !t.seen {
+		return // nothing to forget: 20 MB not written at a million customers
+	}
+	t.seen = false
 	for _, rows := range t.rows {
 		for i := range rows {
 			rows[i].seenAt = 0
@@ -322,6 +323,7 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 		return
 	}
 	row.seenAt = uint32(line)
+	t.seen = true
 	r.det = t.values(row, r.det)
 	for k, j := range r.toDet {
 		if j < 0 || values[k] == invalidCount || r.det[j] == invalidCount || values[k] == r.det[j] {
@@ -342,9 +344,10 @@ func (r *reconRun) finish() {
 	rows := r.absent.len()
 	absentReps, _ := r.absent.finish(false)
 	// Repeats in line order, found in the table or among the absent
-	// PKIDs, so that the findings kept under the cap are the first.
+	// PKIDs, so that the repeats kept under the cap are the first (the
+	// rule's findings of empty PKIDs, made as rows came, go before them).
 	reps := append(r.repeats, absentReps...)
-	slices.SortFunc(reps, func(a, b idRepeat) int { return cmp.Compare(a.line, b.line) })
+	sortRepeats(reps)
 	for _, rep := range reps {
 		r.v.repeatedPKID(r.c.member, rep.line, rep.first)
 	}
