@@ -47,9 +47,13 @@ func readDetailed(res *Result, path, member string, s *sink, opts Options, paire
 	}
 	var table *customerTable
 	if c.header != nil {
+		// The size sizes the names and the table ahead, which only a
+		// paired CSV makes.
 		var size int64
-		if st, err := os.Stat(path); err == nil {
-			size = st.Size()
+		if f, ok := rc.(*os.File); ok && paired {
+			if st, err := f.Stat(); err == nil {
+				size = st.Size()
+			}
 		}
 		table = readDetailedRows(res, c, s, id, path, member, paired, size)
 	}
@@ -136,11 +140,11 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 	// Repeated PKIDs: the customer table finds them when it is sealed; the
 	// log is for a CSV without one.
 	var ids *idLog
-	if table == nil {
+	if table == nil && pk >= 0 {
 		ids = newIDLog(maphash.MakeSeed())
 	}
 	var names *nameFeed
-	if id != nil {
+	if id != nil && len(nameCols) > 0 {
 		names = startNameFeed(id)
 		defer names.finish()
 	}
@@ -171,9 +175,10 @@ func readDetailedRows(res *Result, c *csvFile, s *sink, id *identity, path, memb
 		}
 	}
 	var reps []idRepeat
-	if table != nil {
+	switch {
+	case table != nil:
 		reps = table.seal()
-	} else {
+	case ids != nil:
 		reps, _ = ids.finish(false)
 	}
 	for _, rep := range reps {
