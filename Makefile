@@ -38,6 +38,7 @@ vet: vet-ports
 ## here rather than on a user's machine.
 vet-ports:
 	GOARCH=386 $(GO) vet $(PKGS)
+	GOARCH=386 $(GO) vet -tags arenacheck ./verify/
 	GOOS=windows $(GO) vet $(PKGS)
 
 ## mod-check: go.mod and go.sum are tidy (direct requirements marked so).
