@@ -118,10 +118,6 @@ func classifyName(folded []byte) (use, exact bool) {
 type identity struct {
 	hasher   tokenHasher // of both sets, so a cell is hashed once
 	detailed *nameSet    // the detailed CSV's names
-	// last are copies of the last Provider, Reseller and Customer added:
-	// a cell's text lasts only until the next row is read, and a stale
-	// cell that happened to read as the next name would skip it.
-	last [3][]byte
 
 	bundle    *nameSet // the bundle name's provider and host
 	bundleKey string   // what bundle was built from
@@ -152,26 +148,9 @@ func (id *identity) reserveNames(n int) {
 	id.detailed.reserve(n)
 }
 
-// add records a name of the detailed CSV. Provider and reseller names
-// repeat on row after row, so a name that is the one added last with its
-// kind is not folded and hashed again.
+// add records a name of the detailed CSV.
 func (id *identity) add(name string, kind nameKind) {
 	id.init()
-	last := -1
-	switch kind {
-	case kindProvider:
-		last = 0
-	case kindReseller:
-		last = 1
-	case kindCustomer:
-		last = 2
-	}
-	if last >= 0 {
-		if string(id.last[last]) == name {
-			return
-		}
-		id.last[last] = append(id.last[last][:0], name...)
-	}
 	id.buf = addName(id.detailed, id.buf, name, kind)
 }
 

@@ -18,6 +18,19 @@ type nameFeed struct {
 	batches chan *nameBatch
 	free    chan *nameBatch
 	done    chan struct{}
+	last    [2][]byte // the last provider and reseller queued (see add)
+}
+
+// repeatSlot is where nameFeed.add keeps the last name of a kind that
+// repeats from row to row, or -1.
+func (k nameKind) repeatSlot() int {
+	switch k {
+	case kindProvider:
+		return 0
+	case kindReseller:
+		return 1
+	}
+	return -1
 }
 
 // nameBatch is a run of names: name i is text[ends[i-1]:ends[i]], of kind
@@ -77,7 +90,17 @@ func (f *nameFeed) run() {
 }
 
 // add queues a name of the detailed CSV; it may be a cell of the row.
+// Provider and reseller names repeat on row after row: one that is the
+// last queued of its kind is not queued again. (The last is a copy: a
+// cell's text lasts only until the next row is read, and a stale cell
+// that happened to read as the next name would skip it.)
 func (f *nameFeed) add(name string, kind nameKind) {
+	if k := kind.repeatSlot(); k >= 0 {
+		if string(f.last[k]) == name {
+			return
+		}
+		f.last[k] = append(f.last[k][:0], name...)
+	}
 	b := f.cur
 	b.text = append(b.text, name...)
 	b.ends = append(b.ends, len(b.text))
