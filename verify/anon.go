@@ -223,8 +223,8 @@ func (v *vossBundle) splitBundleName(meta []metaLine) {
 // checkCells looks for customer identity in every data cell of a row
 // (see checkCell). Bit i of counted marks column i as a count already read
 // as plain digits, which holds no name and no personal data: in an
-// anonymous CSV that leaves one cell a row, the Customer PKID, so the
-// cells left are found from the mask rather than by looking at each.
+// anonymous CSV that leaves the PKID cells of a row, so the cells left are
+// found from the mask rather than by looking at each.
 func (v *vossBundle) checkCells(c *csvFile, rec []string, line int, counted uint64) {
 	left := ^counted
 	if len(rec) < 64 {

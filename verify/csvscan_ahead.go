@@ -39,9 +39,6 @@ type csvBatch struct {
 	// consumed is the scanner's count of bytes read when the batch
 	// closed (csvFile.consumed).
 	consumed int64
-	// heapText is set when a field is a string of its own, not text in
-	// the arenas (see csvScanner.intern).
-	heapText bool
 }
 
 type csvItem struct {
@@ -102,17 +99,15 @@ func (a *csvAhead) run(sc *csvScanner) {
 		var b *csvBatch
 		select {
 		case b = <-a.free:
-			if b.heapText {
-				// Lines too long for an arena are strings of their
-				// own: let them go with their batch.
-				clear(b.fields[:cap(b.fields)])
-			}
-			b.items, b.fields, b.text.used, b.heapText = b.items[:0], b.fields[:0], 0, false
+			// Lines too long for an arena are strings of their own:
+			// let them go with their batch (a memclr of at most a few
+			// hundred KiB a batch of up to a MiB of lines).
+			clear(b.fields[:cap(b.fields)])
+			b.items, b.fields, b.text.used = b.items[:0], b.fields[:0], 0
 		default:
 			b = &csvBatch{}
 		}
 		sc.arenas, sc.arena = &b.text, nil
-		sc.heapText = false
 		start := sc.consumed
 		last := false
 		for len(b.items) < limit && len(b.fields) < csvBatchFields && sc.consumed-start < csvBatchBytes {
@@ -130,7 +125,7 @@ func (a *csvAhead) run(sc *csvScanner) {
 				break
 			}
 		}
-		b.consumed, b.heapText = sc.consumed, sc.heapText
+		b.consumed = sc.consumed
 		select {
 		case a.batches <- b:
 		case <-a.stop:

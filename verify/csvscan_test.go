@@ -373,6 +373,9 @@ func TestCSVSyntaxFindingLines(t *testing.T) {
 // batch closes once it holds csvBatchBytes of them, so the batches in
 // flight stay a few MiB however many such lines a file has.
 func TestAheadBatchBytes(t *testing.T) {
+	if arenaCheck {
+		t.Skip("under arenacheck a batch closes at two records whatever its bytes")
+	}
 	line := strings.Repeat("7", 600_000) + ",1\n"
 	sc := newCSVScanner(strings.NewReader(strings.Repeat(line, 20)))
 	a := startAhead(sc)

@@ -33,7 +33,9 @@ import (
 // in an open-addressing table (linear probing), and a byte of metadata a
 // slot (kinds, exact): 9 bytes a slot, no strings, no pointers, nothing to
 // build or sort. It grows by a quarter when 80% full, so it is 64% to 80%
-// full: 11 to 14 bytes a name (BenchmarkIdentityBuild: 12.4 at a million).
+// full: 11 to 14 bytes a name (BenchmarkIdentityBuild: 12.4 at a million);
+// made ahead for the names expected (reserve), it is about 13 bytes a name,
+// more when the estimate runs high.
 // Names are added as the detailed CSV streams; adding one that is there
 // already merges its kinds.
 //
@@ -51,7 +53,8 @@ import (
 type nameSet struct {
 	hasher tokenHasher
 	// shards are tables of their own, chosen by the top bits of the hash,
-	// each made at its first name: growing one holds its old and its new
+	// each made at its first name or all at once by reserve: growing one
+	// holds its old and its new
 	// table, for 1/nameShards of the names, for a moment, not for all of
 	// them (24 MB at a million names, which the process's peak memory
 	// then kept).

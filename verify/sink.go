@@ -47,10 +47,11 @@ func (s *sink) add(r *finding.Rule, w at, format string, args ...any) {
 	if n == maxPerRule {
 		msg += " (further findings of this rule in this file are counted in the next finding)"
 	}
-	// Location and subject may be cells of a CSV row, which share a large
-	// arena with their neighbours (see csvScanner.intern): copies keep
-	// only themselves alive in the report. File is a member's name from
-	// the ZIP directory, never a cell.
+	// Location and subject may be cells of a CSV row, whose text is
+	// written again once their batch of rows is reused (see csvAhead.next)
+	// and shares an arena with their neighbours: copies keep the text
+	// right, and only themselves alive in the report. File is a member's
+	// name from the ZIP directory, never a cell.
 	f := finding.Finding{Rule: r.ID, Severity: r.Severity, File: w.file, Line: w.line,
 		Location: strings.Clone(w.location), Message: msg, Subject: strings.Clone(w.subject)}
 	if f.Subject == "" && w.line > 0 {
