@@ -95,17 +95,19 @@ func (t *customerTable) add(pkid string, line int, values []int64) {
 }
 
 // regrow moves a full bucket of a table sized ahead into one chunk with
-// room for every row it is expected to end with (see reserve), or an
-// eighth more than it holds when it has outgrown that. A bucket is thus
-// always one chunk, which seal sorts in place, and the table never holds
-// room for a bucket's rows twice (a second chunk the size of the first,
-// when a later estimate grew, came to a second table).
+// room for every row it is expected to end with (see reserve), at most
+// twice what it holds, or an eighth more than it holds when it has
+// outgrown the estimate. A bucket is thus always one chunk, which seal
+// sorts in place; the table never holds room for a bucket's rows twice (a
+// second chunk the size of the first, when a later estimate grew, came to
+// a second table); and an estimate far too high (a file whose first rows
+// are much shorter than the rest) costs at most the room of a doubling.
 func (t *customerTable) regrow(b *[][]customerRow) {
 	n := 0
 	for _, c := range *b {
 		n += len(c)
 	}
-	rows := make([]customerRow, 0, max(t.perBucket, n+n/8+idChunkMin))
+	rows := make([]customerRow, 0, max(min(t.perBucket, 2*n+idChunkMin), n+n/8+idChunkMin))
 	for _, c := range *b {
 		rows = append(rows, c...)
 	}
