@@ -7,7 +7,7 @@
 # kept between runs, keyed by the generator's source and parameters.
 #
 # Environment: RUNS (default 5) runs per measurement, medians reported;
-# QUICK_RUNS (default 9) for the directory of small bundles, whose runs take
+# QUICK_RUNS (default 21) for the directory of small bundles, whose runs take
 # a third of a second and so vary most with whatever else the machine does;
 # SLOW_RUNS (default 1) for csvclean on the FlexNet extract, which takes
 # minutes per run; BIG_RUNS (default 3) for the extract with a member over
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-5}
-QUICK_RUNS=${QUICK_RUNS:-9}
+QUICK_RUNS=${QUICK_RUNS:-21}
 SLOW_RUNS=${SLOW_RUNS:-1}
 BIG_RUNS=${BIG_RUNS:-3}
 VOSS_CUSTOMERS=${VOSS_CUSTOMERS:-1000000}
