@@ -209,7 +209,14 @@ func Run(inputs []Input, opts Options) []Result {
 		opts.Progress.Start(len(inputs), total)
 	}
 	results := make([]Result, len(inputs))
-	next := make(chan int)
+	// Every index is queued before the workers start: taking the next
+	// input then wakes no one, where a hand-over per input woke the
+	// sending goroutine (4% of the CPU time of 500 small bundles).
+	next := make(chan int, len(inputs))
+	for _, i := range largestFirst(inputs) {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
 	for w := 0; w < min(jobs, len(inputs)); w++ {
 		wg.Add(1)
@@ -223,10 +230,6 @@ func Run(inputs []Input, opts Options) []Result {
 			}
 		}()
 	}
-	for _, i := range largestFirst(inputs) {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	return results
 }
