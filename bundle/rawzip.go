@@ -239,7 +239,9 @@ type centralDirectory struct {
 
 func openCentralDirectory(r io.ReaderAt, size int64, d directoryEnd) centralDirectory {
 	start := d.start()
-	return centralDirectory{br: bufio.NewReaderSize(io.NewSectionReader(r, start, size-start), 32<<10)}
+	// The buffer need not outsize the directory: a small bundle's is
+	// about a kilobyte, and preflight reads it twice a bundle.
+	return centralDirectory{br: bufio.NewReaderSize(io.NewSectionReader(r, start, size-start), int(min(32<<10, max(0, size-start))))}
 }
 
 // next returns the next record, or false at the directory's end.
