@@ -81,12 +81,24 @@ func (s *csvScanner) intern(line []byte) string {
 		if s.arenas != nil {
 			s.arena = s.arenas.next()
 		} else {
-			s.arena = make([]byte, 0, csvArenaSize)
+			s.arena = make([]byte, 0, s.arenaSize(len(line)))
 		}
 	}
 	off := len(s.arena)
 	s.arena = append(s.arena, line...)
 	return unsafe.String(&s.arena[off], len(line))
+}
+
+// arenaSize is the size of a new arena for n bytes of text: csvArenaSize,
+// or less once the rest of the input is in the buffer, which is all the
+// text there is left to keep. A small CSV, read whole by the first fill,
+// then takes an arena of its own size (500 small bundles made 36 MB of
+// arenas, mostly unused, for 12 MB of CSV).
+func (s *csvScanner) arenaSize(n int) int {
+	if s.rerr != nil {
+		return min(csvArenaSize, n+s.end-s.pos)
+	}
+	return csvArenaSize
 }
 
 // lineArenas are the arenas of one batch of records, kept with the batch

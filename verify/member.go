@@ -159,7 +159,7 @@ func (m *memberReader) write(b memberBlock) {
 }
 
 // Read hands the parser the member's bytes in order, then the error that
-// ended it.
+// ended it; io.EOF comes with the last bytes.
 func (m *memberReader) Read(p []byte) (int, error) {
 	for m.off == m.cur.n {
 		if m.final != nil {
@@ -195,6 +195,12 @@ func (m *memberReader) Read(p []byte) (int, error) {
 	n := copy(p, (*m.cur.buf)[m.off:m.cur.n])
 	m.off += n
 	m.n += int64(n)
+	if m.off == m.cur.n && m.cur.err == io.EOF {
+		// The end comes with the last bytes, as io.Reader allows: a
+		// parser then knows it holds the rest of the member (a small
+		// CSV sizes its arena to it). The next Read releases the block.
+		return n, io.EOF
+	}
 	return n, nil
 }
 

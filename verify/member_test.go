@@ -107,6 +107,37 @@ func TestMemberReader(t *testing.T) {
 	}
 }
 
+// TestMemberReaderEOFWithLastBytes checks that the read which returns a
+// member's last bytes also returns io.EOF, small member or pipelined, and
+// that reading on gives io.EOF again.
+func TestMemberReaderEOFWithLastBytes(t *testing.T) {
+	for _, size := range []int{1000, memberBlockSize + 5} {
+		data := memberData(size)
+		m := newMemberReader(&endingReader{data: data, err: io.EOF}, "SHA256")
+		buf := make([]byte, 2*memberBlockSize)
+		var got []byte
+		var err error
+		for err == nil {
+			var n int
+			n, err = m.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF && n == 0 {
+				t.Fatalf("%d bytes: io.EOF came after the last bytes, not with them", size)
+			}
+		}
+		if err != io.EOF || !bytes.Equal(got, data) {
+			t.Fatalf("%d bytes: read %d bytes, ending with %v; want the member and io.EOF", size, len(got), err)
+		}
+		if n, err := m.Read(buf); n != 0 || err != io.EOF {
+			t.Fatalf("%d bytes: a read after the end gave %d bytes, %v; want 0, io.EOF", size, n, err)
+		}
+		m.finish()
+		if want := sha256.Sum256(data); !bytes.Equal(m.sum(0), want[:]) {
+			t.Fatalf("%d bytes: the digest does not cover the whole member", size)
+		}
+	}
+}
+
 // TestMemberReaderOneByteReads checks the pipeline against a source that
 // returns one byte at a time, the worst case for filling blocks.
 func TestMemberReaderOneByteReads(t *testing.T) {
