@@ -308,18 +308,17 @@ func Verify(in Input, opts Options) Result {
 // system calls: archive/zip reads each member's local header and data with
 // a pread of its own (56 a bundle of ten members), and the file was opened
 // and read a second time for its digest. Read whole, a small bundle costs
-// one open and one read; the bound keeps that memory to one buffer a job.
+// one open and one read.
+//
+// The bytes are allocated for each file, at its size (18 KB for the
+// typical small bundle), not pooled in buffers of smallFileMax: a pool
+// keeps its buffers live across collections, and the collector lets the
+// heap grow to five times what is live (see gcPercent in cmd/licaudit).
+// Nor can anything point into bytes that are used again.
 const smallFileMax = 256 << 10
 
-// smallFiles are the buffers small ZIPs are read into, one a job at most.
-var smallFiles = sync.Pool{New: func() any {
-	b := make([]byte, smallFileMax)
-	return &b
-}}
-
-// smallFile is the whole content of a small ZIP, in a pooled buffer.
+// smallFile is the whole content of a small ZIP.
 type smallFile struct {
-	buf  *[]byte
 	data []byte
 	err  error // what stopped reading before the size the file had
 }
@@ -333,20 +332,17 @@ func readSmall(f *os.File) (smallFile, bool) {
 	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 || st.Size() > smallFileMax {
 		return smallFile{}, false
 	}
-	buf := smallFiles.Get().(*[]byte)
-	n, err := io.ReadFull(f, (*buf)[:st.Size()])
+	data := make([]byte, st.Size())
+	n, err := io.ReadFull(f, data)
 	if err == io.ErrUnexpectedEOF {
 		err = nil
 	}
-	return smallFile{buf: buf, data: (*buf)[:n], err: err}, true
+	return smallFile{data: data[:n], err: err}, true
 }
 
 // verifySmallZIP checks a ZIP read whole: its digest and its members come
-// from the same bytes, which go back to the pool once the archive is
-// done with (nothing kept from a check points into them: archive/zip
-// copies what it reads).
+// from the same bytes.
 func verifySmallZIP(res *Result, in Input, s *sink, opts Options, small smallFile) {
-	defer smallFiles.Put(small.buf)
 	if small.err != nil {
 		s.add(ruleZipUnreadable, at{}, "the file could not be read to its end: %v", small.err)
 		return
