@@ -112,9 +112,12 @@ func (t *textScanner) scan(b []byte) error {
 			break
 		}
 		t.lineLen += i
+		// The byte before this '\n': in the chunk, or at the end of the
+		// chunk before when the '\n' opens this one ("\n\n" after a
+		// chunk ending in '\r' is one CRLF and one LF).
 		prev := t.lastByte
-		if i > 0 {
-			prev = rest[i-1]
+		if at := len(b) - len(rest) + i; at > 0 {
+			prev = b[at-1]
 		}
 		if prev == '\r' {
 			t.crlf++
