@@ -159,7 +159,9 @@ func (m *memberReader) write(b memberBlock) {
 }
 
 // Read hands the parser the member's bytes in order, then the error that
-// ended it; io.EOF comes with the last bytes.
+// ended it. io.EOF comes with the last bytes when the reads that filled
+// their block met it, else (the member ending just as a block filled) on
+// the Read after them.
 func (m *memberReader) Read(p []byte) (int, error) {
 	for m.off == m.cur.n {
 		if m.final != nil {

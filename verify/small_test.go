@@ -1,13 +1,18 @@
 package verify
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/licaudit/licaudit/bundle"
 )
@@ -111,5 +116,108 @@ func TestReadSmall(t *testing.T) {
 				t.Fatalf("read %d bytes (error %v), want the file's %d", len(small.data), small.err, len(want))
 			}
 		})
+	}
+}
+
+// fakeFile is an open file of a given Stat whose reads and rewinding a
+// test decides.
+type fakeFile struct {
+	info    fs.FileInfo
+	r       io.Reader
+	seekErr error
+	rewound bool
+}
+
+func (f *fakeFile) Read(p []byte) (int, error) { return f.r.Read(p) }
+
+func (f *fakeFile) Seek(off int64, whence int) (int64, error) {
+	if f.seekErr != nil {
+		return 0, f.seekErr
+	}
+	f.rewound = off == 0 && whence == io.SeekStart
+	return 0, nil
+}
+
+func (f *fakeFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+
+// TestReadSmallChangingFile holds what readSmall does when the file is
+// not what Stat said: a file that shrank is what was read, and a read that
+// fails leaves the file, rewound, to the streamed path.
+func TestReadSmallChangingFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "b.zip")
+	if err := os.WriteFile(p, make([]byte, 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errIO := errors.New("input/output error")
+	for _, tc := range []struct {
+		name     string
+		file     *fakeFile
+		whole    bool
+		size     int
+		err      error
+		rewinded bool
+	}{
+		{"shrank", &fakeFile{info: info, r: bytes.NewReader(make([]byte, 60))}, true, 60, nil, false},
+		{"shrank to nothing", &fakeFile{info: info, r: bytes.NewReader(nil)}, true, 0, nil, false},
+		{"grew", &fakeFile{info: info, r: bytes.NewReader(make([]byte, 150))}, true, 100, nil, false},
+		{"read fails", &fakeFile{info: info, r: io.MultiReader(bytes.NewReader(make([]byte, 10)), iotest.ErrReader(errIO))}, false, 0, nil, true},
+		{"read fails, no rewinding", &fakeFile{info: info, r: iotest.ErrReader(errIO), seekErr: errors.New("no seek")}, true, 0, errIO, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			small, ok := readSmall(tc.file)
+			if ok != tc.whole || tc.file.rewound != tc.rewinded {
+				t.Fatalf("read whole: %v, rewound: %v; want %v, %v", ok, tc.file.rewound, tc.whole, tc.rewinded)
+			}
+			if ok && (len(small.data) != tc.size || !errors.Is(small.err, tc.err) || (tc.err == nil) != (small.err == nil)) {
+				t.Fatalf("read %d bytes, error %v; want %d, %v", len(small.data), small.err, tc.size, tc.err)
+			}
+		})
+	}
+}
+
+// TestSmallZIPReadFailures checks the findings of the small path's two
+// failures against those of the streamed path: a ZIP that shrank to
+// nothing is an empty ZIP, and one whose read failed still has its
+// detailed CSV checked.
+func TestSmallZIPReadFailures(t *testing.T) {
+	opts := DefaultOptions()
+	opts.Schemas = builtinSchemas()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "vlf_P_H_license_2026-11-01_0300.zip")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(in Input, small smallFile) Result {
+		res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
+		s := newSink(filepath.Base(in.Path), opts.ShowValues)
+		verifySmallZIP(&res, in, s, opts, small)
+		res.Findings = s.finish()
+		return res
+	}
+	want := Verify(Input{Path: empty}, opts) // streamed: the file is empty
+	got := run(Input{Path: empty}, smallFile{data: []byte{}})
+	if !reflect.DeepEqual(got.Findings, want.Findings) || got.SHA256 != want.SHA256 {
+		t.Errorf("shrank to nothing:\n got %+v %s\nwant %+v %s", got.Findings, got.SHA256, want.Findings, want.SHA256)
+	}
+
+	detailed, _ := filepath.Glob("../testdata/recon/customer-dropped/*_detailed_*.csv")
+	if len(detailed) != 1 {
+		t.Fatalf("the recon corpus has no customer-dropped detailed CSV: %v", detailed)
+	}
+	in := Input{Path: empty, Detailed: detailed[0]}
+	got = run(in, smallFile{err: errors.New("input/output error")})
+	alone := Result{}
+	s := newSink(filepath.Base(in.Path), opts.ShowValues)
+	readDetailed(&alone, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
+	alone.Findings = s.finish()
+	if len(got.Findings) != len(alone.Findings)+1 || got.Findings[0].Rule != ruleZipUnreadable.ID {
+		t.Fatalf("read failed: findings %+v; want zip.unreadable and the detailed CSV's own %+v", got.Findings, alone.Findings)
+	}
+	if got.Totals == nil || !reflect.DeepEqual(got.Totals.Detailed, alone.Totals.Detailed) {
+		t.Fatalf("read failed: the detailed CSV was not read (totals %+v, want %+v)", got.Totals, alone.Totals)
 	}
 }

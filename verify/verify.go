@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -313,29 +314,46 @@ func Verify(in Input, opts Options) Result {
 // The bytes are allocated for each file, at its size (18 KB for the
 // typical small bundle), not pooled in buffers of smallFileMax: a pool
 // keeps its buffers live across collections, and the collector lets the
-// heap grow to five times what is live (see gcPercent in cmd/licaudit).
-// Nor can anything point into bytes that are used again.
+// heap grow by four times what is live between collections (see gcPercent
+// in cmd/licaudit). Nor can anything point into bytes that are used again.
 const smallFileMax = 256 << 10
 
 // smallFile is the whole content of a small ZIP.
 type smallFile struct {
 	data []byte
-	err  error // what stopped reading before the size the file had
+	err  error // a read that failed, when the file could not be streamed instead
+}
+
+// openFileReader is what readSmall needs of an open file (an *os.File).
+type openFileReader interface {
+	io.ReadSeeker
+	Stat() (fs.FileInfo, error)
 }
 
 // readSmall reads f whole when it is a regular file of at most
-// smallFileMax bytes. It reports false, having read nothing, otherwise.
-// A file that shrinks while it is read is what was read, as for a
-// streamed ZIP; a read that fails is recorded for the report.
-func readSmall(f *os.File) (smallFile, bool) {
+// smallFileMax bytes, and reports false otherwise, with f where it was.
+//
+// The bytes read are the file: one that shrank since Stat is what was read
+// (to nothing, it is an empty ZIP), and one that grew is its first Stat
+// size, so that its digest and its members always come from the same
+// bytes. A read that fails leaves the file to the streamed path, which
+// reports the failure as it does for a larger ZIP (and still checks a
+// paired detailed CSV); only when f cannot be rewound for that is the
+// failure returned.
+func readSmall(f openFileReader) (smallFile, bool) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 || st.Size() > smallFileMax {
 		return smallFile{}, false
 	}
 	data := make([]byte, st.Size())
 	n, err := io.ReadFull(f, data)
-	if err == io.ErrUnexpectedEOF {
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
 		err = nil
+	case err != nil:
+		if _, serr := f.Seek(0, io.SeekStart); serr == nil {
+			return smallFile{}, false
+		}
 	}
 	return smallFile{data: data[:n], err: err}, true
 }
@@ -345,6 +363,7 @@ func readSmall(f *os.File) (smallFile, bool) {
 func verifySmallZIP(res *Result, in Input, s *sink, opts Options, small smallFile) {
 	if small.err != nil {
 		s.add(ruleZipUnreadable, at{}, "the file could not be read to its end: %v", small.err)
+		checkDetailedAlone(res, in, s, opts)
 		return
 	}
 	sum := sha256.Sum256(small.data)
@@ -406,11 +425,7 @@ func verifyArchive(res *Result, in Input, a *bundle.Archive, s *sink, opts Optio
 	// the one finding that matters.
 	refused := hasProblem(a, bundle.Unreadable) || (len(a.Entries) == 0 && hasProblem(a, bundle.LimitExceeded))
 	if refused {
-		if in.Detailed != "" {
-			// The partner's own file is still checked on its own,
-			// without the names and table only reconciliation needs.
-			readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
-		}
+		checkDetailedAlone(res, in, s, opts)
 		return
 	}
 	switch res.Kind {
@@ -420,6 +435,15 @@ func verifyArchive(res *Result, in Input, a *bundle.Archive, s *sink, opts Optio
 		verifyFlexNetZIP(res, in, a, s, opts)
 	default:
 		s.add(ruleNamePattern, at{subject: "bundle"}, "%q is a %s, not a ZIP bundle", filepath.Base(in.Path), res.Kind)
+	}
+}
+
+// checkDetailedAlone checks the detailed CSV paired with a ZIP that cannot
+// be read: the partner's own file is still checked on its own, without the
+// names and table only reconciliation needs.
+func checkDetailedAlone(res *Result, in Input, s *sink, opts Options) {
+	if in.Detailed != "" {
+		readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
 	}
 }
 
