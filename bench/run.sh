@@ -198,21 +198,25 @@ export -f verify unzip_sha $(compgen -A function run_)
 # measure RUNS ID...: runs the commands of the IDs round-robin, RUNS times
 # each, so that whatever else the machine does falls on all of them alike;
 # records per ID the median wall time, the median CPU time (user + system)
-# and the largest peak RSS.
+# and the largest peak RSS. The wall time is taken to the microsecond
+# around /usr/bin/time, whose own is in hundredths: a 0.2 s run would read
+# as much as 5% off.
 measure() {
-	local runs=$1 id i e u s m
+	local runs=$1 id i u s m start end
 	shift
 	declare -A times cpus rss
 	log "$* ($runs runs each)"
 	for ((i = 0; i < runs; i++)); do
 		for id in "$@"; do
+			start=$EPOCHREALTIME
 			if ! /usr/bin/time -f '%e %U %S %M' -o "$OUT/time.txt" bash -c "run_$id" >/dev/null 2>"$OUT/stderr.txt"; then
 				echo "$id failed:" >&2
 				cat "$OUT/stderr.txt" >&2
 				exit 1
 			fi
-			read -r e u s m < <(tail -1 "$OUT/time.txt")
-			times[$id]+="$e "
+			end=$EPOCHREALTIME
+			read -r _ u s m < <(tail -1 "$OUT/time.txt")
+			times[$id]+="$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.4f", b - a}') "
 			cpus[$id]+="$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}') "
 			[ "${rss[$id]:-0}" -gt "$m" ] || rss[$id]=$m
 		done
@@ -225,6 +229,8 @@ measure() {
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 get() { awk -F'\t' -v id="$1" -v col="$2" '$1==id {print $col}' "$TSV"; }
 wall() { get "$1" 2; }
+# secs ID: the median wall time for reading: milliseconds under a second.
+secs() { awk -v v="$(wall "$1")" 'BEGIN{ if (v < 1) printf "%.3f", v; else printf "%.2f", v }'; }
 cpu() { get "$1" 3; }
 rss_mib() { awk -v k="$(get "$1" 4)" 'BEGIN{printf "%.0f", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
@@ -251,7 +257,7 @@ VOSS_ROWS=$(($(rows_of "$ANON_CSV") - ANON_META - 1))
 mbps() { awk -v mb="$1" -v s="$2" 'BEGIN{ if (s > 0) printf "%.0f", mb/s; else print "n/a" }'; }
 row() { # LABEL ID INFLATED_MB [FLOOR_ID INFLATE_ID]
 	local id=$2 mb=$3
-	printf '| %s | %s s | %s s | %s MB/s | %s MiB |' "$1" "$(wall "$id")" "$(cpu "$id")" "$(mbps "$mb" "$(wall "$id")")" "$(rss_mib "$id")"
+	printf '| %s | %s s | %s s | %s MB/s | %s MiB |' "$1" "$(secs "$id")" "$(cpu "$id")" "$(mbps "$mb" "$(wall "$id")")" "$(rss_mib "$id")"
 	if [ -n "${4:-}" ]; then printf ' %s |' "$(ratio "$(wall "$id")" "$(wall "$4")")"; else printf ' |'; fi
 	if [ -n "${5:-}" ]; then printf ' %s |' "$(ratio "$(wall "$id")" "$(wall "$5")")"; else printf ' |'; fi
 	echo
@@ -268,8 +274,8 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo
 	echo "Written by \`bench/run.sh\` (run by \`make bench\`) on $(date -u '+%Y-%m-%d %H:%M UTC'). Medians of $RUNS runs"
 	echo "(the directory: $QUICK_RUNS; csvclean on the FlexNet extract and unzip on the directory: $SLOW_RUNS; the large member: $BIG_RUNS),"
-	echo "wall-clock time and CPU time"
-	echo "(user + system); peak RSS is the largest of the runs (\`/usr/bin/time\`)."
+	echo "wall-clock time (to the microsecond) and CPU time"
+	echo "(user + system, to the hundredth); peak RSS is the largest of the runs (\`/usr/bin/time\`)."
 	echo
 	echo "## Machine"
 	echo
@@ -324,7 +330,7 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo
 	echo "| peer | its part | peer wall | licaudit wall | speed-up | peer peak RSS |"
 	echo "|---|---|---|---|---|---|"
-	peer() { echo "| $1 | $2 | $(wall "$3") s | $(wall "$4") s | $(ratio "$(wall "$3")" "$(wall "$4")")x | $(rss_mib "$3") MiB |"; }
+	peer() { echo "| $1 | $2 | $(secs "$3") s | $(secs "$4") s | $(ratio "$(wall "$3")" "$(wall "$4")")x | $(rss_mib "$3") MiB |"; }
 	peer '`unzip -p Z M \| sha256sum`' "every member of the VOSS bundle" voss.unzip voss.licaudit
 	peer '`unzip -p Z M \| sha256sum`' "every member of the FlexNet extract" fne.unzip fne.licaudit
 	peer '`unzip -p Z M \| sha256sum`' "every member of the $DIR_BUNDLES bundles" dir.unzip dir.jobs2
@@ -333,8 +339,8 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	peer '`jsonschema -i`' "the three JSON members of a small VOSS bundle, extracted" small.jsonschema small.licaudit
 	echo
 	echo "Inflating alone, every member of the VOSS bundle, one after the other: Info-ZIP"
-	echo "(\`unzip -p Z M >/dev/null\`) $(wall voss.unzipinflate) s, klauspost (\`bench/floor -inflate-only\`)"
-	echo "$(wall voss.inflate) s: Info-ZIP's time is $(ratio "$(wall voss.unzipinflate)" "$(wall voss.inflate)")x klauspost's. Where the two are level,"
+	echo "(\`unzip -p Z M >/dev/null\`) $(secs voss.unzipinflate) s, klauspost (\`bench/floor -inflate-only\`)"
+	echo "$(secs voss.inflate) s: Info-ZIP's time is $(ratio "$(wall voss.unzipinflate)" "$(wall voss.inflate)")x klauspost's. Where the two are level,"
 	echo "\`unzip -p | sha256sum\` takes about the time of inflating alone, which bounds licaudit too"
 	echo "(see docs/performance.md, \"Why unzip keeps up on the VOSS bundle\")."
 	echo
@@ -342,8 +348,8 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo
 	echo "| directory of $DIR_BUNDLES bundles | wall | CPU | speed-up |"
 	echo "|---|---|---|---|"
-	echo "| --jobs 1 | $(wall dir.jobs1) s | $(cpu dir.jobs1) s | 1.00x |"
-	echo "| --jobs 2 | $(wall dir.jobs2) s | $(cpu dir.jobs2) s | $(ratio "$(wall dir.jobs1)" "$(wall dir.jobs2)")x |"
+	echo "| --jobs 1 | $(secs dir.jobs1) s | $(cpu dir.jobs1) s | 1.00x |"
+	echo "| --jobs 2 | $(secs dir.jobs2) s | $(cpu dir.jobs2) s | $(ratio "$(wall dir.jobs1)" "$(wall dir.jobs2)")x |"
 	echo
 	echo "Target: --jobs 2 at least 1.7x faster than --jobs 1; peak RSS under 64 MiB throughout."
 } >"$RESULTS"
