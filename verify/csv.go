@@ -131,10 +131,17 @@ func openCSV(s *sink, member string, t *textScanner, allowMeta bool) *csvFile {
 	}
 	// A member of more than one pipeline block is worth a goroutine of
 	// its own for splitting rows; the member reader's finish stops it, so
-	// no caller can leave it running.
-	if mr, ok := t.r.(*memberReader); ok && (arenaCheck || !mr.lastBlock()) {
-		c.ahead = startAhead(c.sc)
-		mr.onFinish = c.ahead.stopAhead
+	// no caller can leave it running. A member in one block is read in
+	// place, with two arenas in turn: its rows keep the lifetime the read
+	// ahead gives them, which the arenacheck build holds the checks to
+	// (there every member is read ahead).
+	if mr, ok := t.r.(*memberReader); ok {
+		if arenaCheck || !mr.lastBlock() {
+			c.ahead = startAhead(c.sc)
+			mr.onFinish = c.ahead.stopAhead
+		} else {
+			c.sc.alternate = true
+		}
 	}
 	return c
 }

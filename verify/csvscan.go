@@ -59,8 +59,17 @@ type csvScanner struct {
 	// arenas, when set, supplies the arenas: a batch of records read
 	// ahead owns the arenas of its lines and writes them again once the
 	// batch is consumed (see csvAhead). Unset, each arena is allocated
-	// and never written again.
+	// and never written again, unless alternate is set.
 	arenas *lineArenas
+	// alternate, set once the header is read, makes a full arena change
+	// places with spare, the one filled before it, which is written again:
+	// a row's text then lasts while the next csvArenaSize*3/4 bytes of
+	// lines are read (an arena less the longest line kept in one), longer
+	// than the row after it, which is all a read ahead promises (see
+	// csvAhead.next). A member read in place then takes two arenas, not
+	// one per csvArenaSize bytes of its lines.
+	alternate bool
+	spare     []byte
 }
 
 // csvArenaSize is the size of a line arena: a line takes an allocation
@@ -68,9 +77,10 @@ type csvScanner struct {
 // VOSS rows made a million allocations).
 const csvArenaSize = 32 << 10
 
-// intern returns the text of line as a string in the arena. Read in place
-// (no arenas), the string never changes; read ahead, it lasts as long as
-// its batch of records (see csvAhead.next).
+// intern returns the text of line as a string in the arena. Read in place,
+// the string never changes, or with alternate set lasts until a whole
+// arena of later lines is read; read ahead, it lasts as long as its batch
+// of records (see csvAhead.next).
 func (s *csvScanner) intern(line []byte) string {
 	switch {
 	case len(line) == 0:
@@ -78,9 +88,14 @@ func (s *csvScanner) intern(line []byte) string {
 	case len(line) > csvArenaSize/4:
 		return string(line)
 	case cap(s.arena)-len(s.arena) < len(line):
-		if s.arenas != nil {
+		switch {
+		case s.arenas != nil:
 			s.arena = s.arenas.next()
-		} else {
+		case s.alternate && cap(s.spare) >= len(line):
+			s.arena, s.spare = s.spare[:0], s.arena
+		case s.alternate:
+			s.arena, s.spare = make([]byte, 0, s.arenaSize(len(line))), s.arena
+		default:
 			s.arena = make([]byte, 0, s.arenaSize(len(line)))
 		}
 	}

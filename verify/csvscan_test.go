@@ -14,6 +14,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+	"unsafe"
 )
 
 // errBroken stands for an error of the ZIP layer met in the middle of a
@@ -421,5 +422,94 @@ func TestSmallCSVArena(t *testing.T) {
 	}
 	if c := cap(sc.arena); c > text.Len() || c < len(sc.arena) || len(sc.arena) == 0 {
 		t.Fatalf("the arena holds %d bytes in %d, want one arena of at most the CSV's %d bytes", len(sc.arena), c, text.Len())
+	}
+}
+
+// TestAlternateArenas reads a CSV in place with alternating arenas: the
+// records are encoding/csv's, each record's text stays intact while the
+// next csvArenaSize*3/4 bytes of lines are read (an arena less the longest
+// line kept in one), and the lines take two arenas, where without
+// alternating they take one per csvArenaSize bytes.
+func TestAlternateArenas(t *testing.T) {
+	data := bigCSV(8000) // about 200 KB: several arenas of lines
+	type kept struct {
+		rec, copy []string
+		end       int64 // sc.consumed after the record
+	}
+	for _, alternate := range []bool{true, false} {
+		t.Run(fmt.Sprint("alternate=", alternate), func(t *testing.T) {
+			want := csv.NewReader(bytes.NewReader(data))
+			want.FieldsPerRecord = -1
+			sc := newCSVScanner(bytes.NewReader(data))
+			defer sc.release()
+			if _, err := sc.readRawLine(); err != nil { // the #Date line
+				t.Fatal(err)
+			}
+			if _, err := want.Read(); err != nil {
+				t.Fatal(err)
+			}
+			sc.alternate = alternate
+			arenas := map[*byte]bool{}
+			var window []kept
+			for {
+				rec, err := sc.readAppend(nil)
+				wrec, werr := want.Read()
+				if err == io.EOF && werr == io.EOF {
+					break
+				}
+				if (err == nil) != (werr == nil) || err == nil && !reflect.DeepEqual(rec, wrec) {
+					t.Fatalf("line %d: got %q, %v; encoding/csv reads %q, %v", sc.line(), rec, err, wrec, werr)
+				}
+				for len(window) > 0 && sc.consumed-window[0].end >= csvArenaSize*3/4 {
+					window = window[1:]
+				}
+				// A record changed while in the window is still in it when
+				// it is the oldest, so checking the oldest (and the last,
+				// for a quick failure) covers them all.
+				if n := len(window); n > 0 {
+					for _, k := range []kept{window[0], window[n-1]} {
+						if !reflect.DeepEqual(k.rec, k.copy) {
+							t.Fatalf("line %d: reading it changed a record %d bytes before it: %q, was %q", sc.line(), sc.consumed-k.end, k.rec, k.copy)
+						}
+					}
+				}
+				if cap(sc.arena) > 0 {
+					arenas[unsafe.SliceData(sc.arena)] = true
+				}
+				if err == nil {
+					k := kept{rec: rec, copy: make([]string, len(rec)), end: sc.consumed}
+					for i, f := range rec {
+						k.copy[i] = strings.Clone(f)
+					}
+					window = append(window, k)
+				}
+			}
+			wantArenas := len(data)/csvArenaSize + 1
+			if alternate {
+				wantArenas = 2
+			}
+			if len(arenas) != wantArenas {
+				t.Fatalf("the lines took %d arenas, want %d", len(arenas), wantArenas)
+			}
+		})
+	}
+}
+
+// TestInPlaceMemberAlternates: a member of one pipeline block is read in
+// place with alternating arenas, except under the arenacheck tag, which
+// reads every member ahead so that the lifetime of rows is checked.
+func TestInPlaceMemberAlternates(t *testing.T) {
+	mr := newMemberReader(&endingReader{data: bigCSV(100), err: io.EOF}, "SHA256")
+	defer mr.finish()
+	c := openCSV(newSink("bundle.zip", true), "m.csv", newTextScanner(mr, 1<<20), true)
+	defer c.finish()
+	if arenaCheck {
+		if c.ahead == nil {
+			t.Fatal("under arenacheck a member is read in place")
+		}
+		return
+	}
+	if c.ahead != nil || !c.sc.alternate {
+		t.Fatalf("a member of one block: read ahead %v, alternating arenas %v; want in place, alternating", c.ahead != nil, c.sc.alternate)
 	}
 }
