@@ -2,6 +2,7 @@ package schema
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -32,7 +33,9 @@ type VOSSName struct {
 	Hash   bool   // a .hash sidecar of that file
 }
 
-var vossName = regexp.MustCompile(`^vlf_(.+)_(license|patch|adaptation_log|anonymous_breakdown|anonymous|detailed)(_legacy)?_([0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{4})\.(json|csv|zip)(\.hash)?$`)
+// vossTypes are the types a name may carry. No type ends in another, nor
+// in "legacy", so a name has at most one reading (see ParseVOSSName).
+var vossTypes = []string{TypeLicense, TypePatch, TypeAdaptationLog, TypeAnonymousBreakdown, TypeAnonymous, TypeDetailed}
 
 // vossExt is the extension each type has; a license is a .json in the ZIP
 // and the ZIP itself is a license .zip.
@@ -48,20 +51,67 @@ var vossExt = map[string][]string{
 // ParseVOSSName parses a base name. It reports false for a name off the
 // grammar, including a type with the wrong extension; the timestamp's digits
 // are not checked to be a real date here (see VOSSName.Time).
+//
+// The grammar is the regular expression
+//
+//	^vlf_(.+)_(license|patch|adaptation_log|anonymous_breakdown|anonymous|detailed)(_legacy)?_([0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{4})\.(json|csv|zip)(\.hash)?$
+//
+// read from its end, where every part but the stem has a fixed form: that
+// is a few comparisons where the expression backtracked through the stem
+// (a sixth of the time Collect took to list 500 bundles, 3% of verifying
+// them). FuzzNames holds the two to the same results.
 func ParseVOSSName(base string) (VOSSName, bool) {
-	m := vossName.FindStringSubmatch(base)
-	if m == nil {
+	var n VOSSName
+	rest, ok := strings.CutPrefix(base, "vlf_")
+	if !ok {
 		return VOSSName{}, false
 	}
-	n := VOSSName{Stem: m[1], Type: m[2], Legacy: m[3] != "", Stamp: m[4], Ext: m[5], Hash: m[6] != ""}
-	ok := false
-	for _, ext := range vossExt[n.Type] {
-		ok = ok || ext == n.Ext
+	rest, n.Hash = strings.CutSuffix(rest, ".hash")
+	dot := strings.LastIndexByte(rest, '.')
+	if dot < 0 {
+		return VOSSName{}, false
 	}
-	if !ok || strings.HasPrefix(n.Stem, "_") || strings.HasSuffix(n.Stem, "_") {
+	rest, n.Ext = rest[:dot], rest[dot+1:]
+	const stampLen = len(VOSSStampLayout)
+	if len(rest) < stampLen+1 || rest[len(rest)-stampLen-1] != '_' || !isVOSSStamp(rest[len(rest)-stampLen:]) {
+		return VOSSName{}, false
+	}
+	rest, n.Stamp = rest[:len(rest)-stampLen-1], rest[len(rest)-stampLen:]
+	rest, n.Legacy = strings.CutSuffix(rest, "_legacy")
+	for _, typ := range vossTypes {
+		if stem, ok := strings.CutSuffix(rest, "_"+typ); ok && stem != "" {
+			n.Stem, n.Type = stem, typ
+			break
+		}
+	}
+	if n.Type == "" || !slices.Contains(vossExt[n.Type], n.Ext) ||
+		strings.IndexByte(n.Stem, '\n') >= 0 ||
+		strings.HasPrefix(n.Stem, "_") || strings.HasSuffix(n.Stem, "_") {
 		return VOSSName{}, false
 	}
 	return n, true
+}
+
+// isVOSSStamp reports whether s has the form of VOSSStampLayout: digits,
+// with '-' at 4 and 7 and '_' at 10.
+func isVOSSStamp(s string) bool {
+	for i := range len(s) {
+		switch i {
+		case 4, 7:
+			if s[i] != '-' {
+				return false
+			}
+		case 10:
+			if s[i] != '_' {
+				return false
+			}
+		default:
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // String writes the name back.

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -56,9 +58,27 @@ func TestParseFlexNetName(t *testing.T) {
 	}
 }
 
+// vossNameGrammar is the grammar ParseVOSSName reads by hand, kept here as
+// the reference it is held to.
+var vossNameGrammar = regexp.MustCompile(`^vlf_(.+)_(license|patch|adaptation_log|anonymous_breakdown|anonymous|detailed)(_legacy)?_([0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{4})\.(json|csv|zip)(\.hash)?$`)
+
+// parseVOSSNameByGrammar is ParseVOSSName as the regular expression reads
+// a name.
+func parseVOSSNameByGrammar(base string) (VOSSName, bool) {
+	m := vossNameGrammar.FindStringSubmatch(base)
+	if m == nil {
+		return VOSSName{}, false
+	}
+	n := VOSSName{Stem: m[1], Type: m[2], Legacy: m[3] != "", Stamp: m[4], Ext: m[5], Hash: m[6] != ""}
+	if !slices.Contains(vossExt[n.Type], n.Ext) || strings.HasPrefix(n.Stem, "_") || strings.HasSuffix(n.Stem, "_") {
+		return VOSSName{}, false
+	}
+	return n, true
+}
+
 // FuzzNames: whatever a sender names a file, the name parsers never panic,
-// and a name they accept writes back to itself, so the parts reported are
-// exactly the parts of the name.
+// ParseVOSSName reads it as its grammar does, and a name they accept writes
+// back to itself, so the parts reported are exactly the parts of the name.
 func FuzzNames(f *testing.F) {
 	for _, s := range []string{
 		"vlf_CS-P_VOSS-UN-1_license_2026-11-01_0300.zip",
@@ -72,10 +92,22 @@ func FuzzNames(f *testing.F) {
 		"MaintenanceLine-2026-11-01-03-00-00.csv",
 		"2026-11-01_0300_license/",
 		"vlf_\xff_H_license_2026-11-01_0300.zip",
+		"vlf_P\nH_license_2026-11-01_0300.zip",
+		"vlf_P_H_legacy_2026-11-01_0300.zip",
+		"vlf_license_legacy_2026-11-01_0300.json",
+		"vlf_P_H_anonymous_breakdown_legacy_2026-11-01_0300.csv.hash",
+		"vlf_P_H_license_2026-11-01_0300.hash",
+		"vlf_P.H_license_2026-11-01_0300",
+		"vlf_P_H_license_2026-11-01-0300.zip",
+		"vlf_x__license_2026-11-01_0300.zip",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		got, gotOK := ParseVOSSName(s)
+		if want, wantOK := parseVOSSNameByGrammar(s); gotOK != wantOK || got != want {
+			t.Fatalf("ParseVOSSName(%q) = %+v, %v; the grammar reads %+v, %v", s, got, gotOK, want, wantOK)
+		}
 		if n, ok := ParseVOSSName(s); ok {
 			if n.String() != s {
 				t.Fatalf("ParseVOSSName(%q) writes back as %q", s, n.String())
@@ -108,4 +140,32 @@ func FuzzNames(f *testing.F) {
 			t.Fatalf("ParseVOSSDir(%q) = %q", s, ts)
 		}
 	})
+}
+
+// BenchmarkParseVOSSName compares reading a name by hand with reading it
+// by its grammar, on the names of one VOSS bundle.
+func BenchmarkParseVOSSName(b *testing.B) {
+	names := []string{
+		"vlf_CS-P_VOSS-UN-1_license_2026-11-01_0300.zip",
+		"vlf_CS-P_VOSS-UN-1_license_2026-11-01_0300.json",
+		"vlf_CS-P_VOSS-UN-1_license_2026-11-01_0300.json.hash",
+		"vlf_CS-P_VOSS-UN-1_adaptation_log_2026-11-01_0300.json",
+		"vlf_CS-P_VOSS-UN-1_anonymous_2026-11-01_0300.csv.hash",
+		"vlf_CS-P_VOSS-UN-1_detailed_2026-11-01_0300.csv",
+	}
+	for _, p := range []struct {
+		name  string
+		parse func(string) (VOSSName, bool)
+	}{{"by hand", ParseVOSSName}, {"by grammar", parseVOSSNameByGrammar}} {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, n := range names {
+					if _, ok := p.parse(n); !ok {
+						b.Fatalf("%s does not parse", n)
+					}
+				}
+			}
+		})
+	}
 }
