@@ -110,6 +110,9 @@ func scannerReading(r io.Reader, meta bool) csvReading {
 			}
 		}
 	}
+	// Rows are read as a member read in place reads them, in two arenas
+	// used in turn (each record is formatted before the next is read).
+	sc.alternate = true
 	errorsLeft := 3 // a reader's error repeats: look at a few
 	for i := 0; i < 1000; i++ {
 		rec, err := sc.Read()
