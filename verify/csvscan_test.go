@@ -434,7 +434,7 @@ func TestSmallCSVArena(t *testing.T) {
 // line kept in one), and the lines take two arenas, where without
 // alternating they take one per csvArenaSize bytes.
 func TestAlternateArenas(t *testing.T) {
-	data := bigCSV(8000) // about 200 KB: several arenas of lines
+	data := bigCSV(8000) // 174 KB: six arenas of lines
 	type kept struct {
 		rec, copy []string
 		end       int64 // sc.consumed after the record
