@@ -40,12 +40,20 @@ func TestIDLog(t *testing.T) {
 // bucket, a third of them repeats, and compares the repeats and the set
 // with a map.
 func TestIDLogAgainstMap(t *testing.T) {
+	// idSmallMax rows or fewer stay in the log's small slice; more go to
+	// its buckets. The two finish differently.
+	for _, n := range []int{idSmallMax / 2, 300_000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) { checkIDLogAgainstMap(t, n) })
+	}
+}
+
+func checkIDLogAgainstMap(t *testing.T, rows int) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	l := newIDLog(maphash.MakeSeed())
 	first := map[string]uint32{}
 	var want []idRepeat
 	var ids []string
-	for i := 0; i < 300_000; i++ {
+	for i := 0; i < rows; i++ {
 		id := fmt.Sprintf("id-%d", i)
 		if i%3 == 2 {
 			id = ids[rng.IntN(len(ids))]
@@ -333,4 +341,27 @@ func (s *idSet) len() int {
 		n += len(hs)
 	}
 	return n
+}
+
+// TestSmallIDSetOneAllocation: the set of a small log is made in one
+// allocation, however many of its 256 buckets it fills.
+func TestSmallIDSetOneAllocation(t *testing.T) {
+	seed := maphash.MakeSeed()
+	ids := make([]string, 2000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ACT-%06d", i)
+	}
+	finish := func(keep bool) float64 {
+		return testing.AllocsPerRun(20, func() {
+			l := newIDLog(seed)
+			for i, id := range ids {
+				l.add(id, i+2)
+			}
+			l.finish(keep)
+		})
+	}
+	without, with := finish(false), finish(true)
+	if with-without > 2 {
+		t.Fatalf("keeping the set of %d identifiers took %v allocations more than not keeping it, want at most 2 (the set and its hashes)", len(ids), with-without)
+	}
 }
