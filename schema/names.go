@@ -58,8 +58,8 @@ var vossExt = map[string][]string{
 //
 // read from its end, where every part but the stem has a fixed form: that
 // is a few comparisons where the expression backtracked through the stem
-// (a sixth of the time Collect took to list 500 bundles, 3% of verifying
-// them). FuzzNames holds the two to the same results.
+// (two fifths of the time Collect took to list 500 bundles, 3% of
+// verifying them). FuzzNames holds the two to the same results.
 func ParseVOSSName(base string) (VOSSName, bool) {
 	var n VOSSName
 	rest, ok := strings.CutPrefix(base, "vlf_")

@@ -78,9 +78,9 @@ type csvScanner struct {
 const csvArenaSize = 32 << 10
 
 // intern returns the text of line as a string in the arena. Read in place,
-// the string never changes, or with alternate set lasts until a whole
-// arena of later lines is read; read ahead, it lasts as long as its batch
-// of records (see csvAhead.next).
+// the string never changes, or with alternate set lasts while the next
+// csvArenaSize*3/4 bytes of lines are read; read ahead, it lasts as long
+// as its batch of records (see csvAhead.next).
 func (s *csvScanner) intern(line []byte) string {
 	switch {
 	case len(line) == 0:
