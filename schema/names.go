@@ -33,12 +33,9 @@ type VOSSName struct {
 	Hash   bool   // a .hash sidecar of that file
 }
 
-// vossTypes are the types a name may carry. No type ends in another, nor
-// in "legacy", so a name has at most one reading (see ParseVOSSName).
-var vossTypes = []string{TypeLicense, TypePatch, TypeAdaptationLog, TypeAnonymousBreakdown, TypeAnonymous, TypeDetailed}
-
 // vossExt is the extension each type has; a license is a .json in the ZIP
-// and the ZIP itself is a license .zip.
+// and the ZIP itself is a license .zip. No type ends in another, nor in
+// "legacy", so a name has at most one reading (see ParseVOSSName).
 var vossExt = map[string][]string{
 	TypeLicense:            {"json", "zip"},
 	TypePatch:              {"json"},
@@ -78,13 +75,14 @@ func ParseVOSSName(base string) (VOSSName, bool) {
 	}
 	rest, n.Stamp = rest[:len(rest)-stampLen-1], rest[len(rest)-stampLen:]
 	rest, n.Legacy = strings.CutSuffix(rest, "_legacy")
-	for _, typ := range vossTypes {
+	var exts []string
+	for typ, e := range vossExt {
 		if stem, ok := strings.CutSuffix(rest, "_"+typ); ok && stem != "" {
-			n.Stem, n.Type = stem, typ
+			n.Stem, n.Type, exts = stem, typ, e
 			break
 		}
 	}
-	if n.Type == "" || !slices.Contains(vossExt[n.Type], n.Ext) ||
+	if !slices.Contains(exts, n.Ext) ||
 		strings.IndexByte(n.Stem, '\n') >= 0 ||
 		strings.HasPrefix(n.Stem, "_") || strings.HasSuffix(n.Stem, "_") {
 		return VOSSName{}, false
