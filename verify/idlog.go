@@ -287,14 +287,7 @@ func (l *idLog) finishBuckets(from, to int, set *idSet) []idRepeat {
 		l.buckets[b] = idBucket{}
 		sorted, counts = sortSlots(sorted, scratch, counts, idBucketBits)
 		if set != nil {
-			// At its size: a doubling slice would hold up to twice it.
-			n := 0
-			for i := range sorted {
-				if i == 0 || sorted[i].hash() != sorted[i-1].hash() {
-					n++
-				}
-			}
-			set.buckets[b] = make([]uint64, 0, n)
+			set.reserve(sorted)
 		}
 		reps = distinct(sorted, reps, set)
 	}
@@ -381,14 +374,15 @@ type idSet struct {
 	buckets [idBuckets][]uint64
 }
 
-// reserve gives each bucket of the set room for its distinct hashes among
-// sorted, all in one allocation, and writes every bucket before distinct
-// reads it. Appended to one by one, a small log's set took an allocation
-// and its regrowths for each of 256 buckets, and reading the empty
-// buckets of a new set first made the kernel map its untouched pages to
-// the zero page, then fault again on the first write and flush the other
-// core's TLB: with --jobs 2 that was the largest single source of those
-// flushes (perf, 500 small bundles).
+// reserve gives the buckets of the distinct hashes of sorted (all of
+// them for a small log, one for a bucket of a large one) room for exactly
+// those hashes, in one allocation, before distinct appends them: a
+// doubling slice would hold up to twice what it needs. Appended to one by
+// one, a small log's set took an allocation and its regrowths for each of
+// 256 buckets, and reading the empty buckets of a new set first made the
+// kernel map its untouched pages to the zero page, then fault again on
+// the first write and flush the other core's TLB: with --jobs 2 that was
+// the largest single source of those flushes (perf, 500 small bundles).
 func (s *idSet) reserve(sorted []idSlot) {
 	var counts [idBuckets]int
 	n := 0
@@ -399,8 +393,10 @@ func (s *idSet) reserve(sorted []idSlot) {
 		}
 	}
 	all := make([]uint64, n)
-	for b := range s.buckets {
-		s.buckets[b], all = all[:0:counts[b]], all[counts[b]:]
+	for b, c := range counts {
+		if c > 0 {
+			s.buckets[b], all = all[:0:c], all[c:]
+		}
 	}
 }
 

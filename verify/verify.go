@@ -366,8 +366,7 @@ func verifySmallZIP(res *Result, in Input, s *sink, opts Options, small smallFil
 		checkDetailedAlone(res, in, s, opts)
 		return
 	}
-	sum := sha256.Sum256(small.data)
-	res.SHA256 = hex.EncodeToString(sum[:])
+	res.SHA256 = sha256Of(bytes.NewReader(small.data)).sum
 	a := bundle.NewArchive(bytes.NewReader(small.data), int64(len(small.data)), opts.ZIP)
 	verifyArchive(res, in, a, s, opts)
 }
