@@ -44,10 +44,7 @@ func TestSmallZIPMatchesStreamed(t *testing.T) {
 		t.Run(filepath.ToSlash(in.Path), func(t *testing.T) {
 			whole := Verify(in, opts)
 
-			streamed := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
-			s := newSink(filepath.Base(in.Path), opts.ShowValues)
-			verifyZIPInput(&streamed, in, s, opts)
-			streamed.Findings = s.finish()
+			streamed := checkedBy(in, opts, func(res *Result, s *sink) { verifyZIPInput(res, in, s, opts) })
 			data, err := os.ReadFile(in.Path)
 			if err != nil {
 				t.Fatal(err)
@@ -66,6 +63,16 @@ func TestSmallZIPMatchesStreamed(t *testing.T) {
 	if zips < 50 {
 		t.Fatalf("compared %d ZIPs of the corpora; expected the whole corpus (over 50)", zips)
 	}
+}
+
+// checkedBy is the result of one of Verify's paths over in: check fills
+// res and reports to s, as Verify has them.
+func checkedBy(in Input, opts Options, check func(res *Result, s *sink)) Result {
+	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
+	s := newSink(filepath.Base(in.Path), opts.ShowValues)
+	check(&res, s)
+	res.Findings = s.finish()
+	return res
 }
 
 // TestReadSmall holds the choice of path: a regular file up to
@@ -192,11 +199,7 @@ func TestSmallZIPReadFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(in Input, small smallFile) Result {
-		res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
-		s := newSink(filepath.Base(in.Path), opts.ShowValues)
-		verifySmallZIP(&res, in, s, opts, small)
-		res.Findings = s.finish()
-		return res
+		return checkedBy(in, opts, func(res *Result, s *sink) { verifySmallZIP(res, in, s, opts, small) })
 	}
 	want := Verify(Input{Path: empty}, opts) // streamed: the file is empty
 	got := run(Input{Path: empty}, smallFile{data: []byte{}})
@@ -210,10 +213,9 @@ func TestSmallZIPReadFailures(t *testing.T) {
 	}
 	in := Input{Path: empty, Detailed: detailed[0]}
 	got = run(in, smallFile{err: errors.New("input/output error")})
-	alone := Result{}
-	s := newSink(filepath.Base(in.Path), opts.ShowValues)
-	readDetailed(&alone, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
-	alone.Findings = s.finish()
+	alone := checkedBy(in, opts, func(res *Result, s *sink) {
+		readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
+	})
 	if len(got.Findings) != len(alone.Findings)+1 || got.Findings[0].Rule != ruleZipUnreadable.ID {
 		t.Fatalf("read failed: findings %+v; want zip.unreadable and the detailed CSV's own %+v", got.Findings, alone.Findings)
 	}
