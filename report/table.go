@@ -65,11 +65,12 @@ const (
 // Render implements Renderer.
 func (t Table) Render(w io.Writer, r *Report) error {
 	var buf bytes.Buffer
+	var d tableDrawer
 	for i, b := range r.Bundles {
 		if i > 0 {
 			buf.WriteByte('\n')
 		}
-		if err := t.bundle(&buf, b); err != nil {
+		if err := t.bundle(&buf, &d, b); err != nil {
 			return err
 		}
 	}
@@ -82,7 +83,7 @@ func (t Table) Render(w io.Writer, r *Report) error {
 }
 
 // bundle writes one bundle: heading, findings by member, totals.
-func (t Table) bundle(buf *bytes.Buffer, b Bundle) error {
+func (t Table) bundle(buf *bytes.Buffer, d *tableDrawer, b Bundle) error {
 	verdict := strings.ToUpper(b.Verdict)
 	switch b.Verdict {
 	case Pass:
@@ -104,12 +105,12 @@ func (t Table) bundle(buf *bytes.Buffer, b Bundle) error {
 	}
 
 	if len(b.Findings) > 0 {
-		if err := t.findings(buf, b.Findings); err != nil {
+		if err := t.findings(buf, d, b.Findings); err != nil {
 			return err
 		}
 	}
 	if b.Totals != nil {
-		if err := t.totals(buf, b.Totals); err != nil {
+		if err := t.totals(buf, d, b.Totals); err != nil {
 			return err
 		}
 	}
@@ -143,7 +144,7 @@ func lineLabel(n int) string { return ":" + strconv.Itoa(n) }
 
 // findings writes a bundle's findings grouped by member (they arrive sorted
 // by file): a heading with the member path, then one row per finding.
-func (t Table) findings(buf *bytes.Buffer, fs []finding.Finding) error {
+func (t Table) findings(buf *bytes.Buffer, d *tableDrawer, fs []finding.Finding) error {
 	cols := layout(fs, t.width())
 	buf.WriteByte('\n')
 	for start := 0; start < len(fs); {
@@ -158,7 +159,7 @@ func (t Table) findings(buf *bytes.Buffer, fs []finding.Finding) error {
 		for _, l := range wrap(member, t.width()-memberIndent) {
 			buf.WriteString(pad(memberIndent) + t.paint(l, sgrBold) + "\n")
 		}
-		if err := t.group(buf, fs[start:end], cols); err != nil {
+		if err := t.group(buf, d, fs[start:end], cols); err != nil {
 			return err
 		}
 		start = end
@@ -167,7 +168,7 @@ func (t Table) findings(buf *bytes.Buffer, fs []finding.Finding) error {
 }
 
 // group writes the findings of one member as a headerless table.
-func (t Table) group(buf *bytes.Buffer, fs []finding.Finding, c findingCols) error {
+func (t Table) group(buf *bytes.Buffer, d *tableDrawer, fs []finding.Finding, c findingCols) error {
 	widths := tw.NewMapper[int, int]().Set(0, levelWidth+columnGap).Set(1, c.rule+columnGap)
 	msgCol := 2
 	if c.line > 0 {
@@ -197,7 +198,7 @@ func (t Table) group(buf *bytes.Buffer, fs []finding.Finding, c findingCols) err
 		row = append(row, strings.Join(wrap(msg, c.msg), "\n"))
 		rows = append(rows, row)
 	}
-	return renderTable(buf, rowIndent, nil, rows, widths, nil)
+	return d.draw(buf, rowIndent, nil, rows, widths, nil)
 }
 
 // level is the severity cell of a finding: "waived" for a waived one, as it

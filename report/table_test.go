@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -256,4 +257,50 @@ func TestTableSummary(t *testing.T) {
 	if want := "4 bundles: 1 passed, 3 failed; 7 errors, 2 warnings, 2 info"; last != want {
 		t.Errorf("last line = %q, want %q", last, want)
 	}
+}
+
+// TestTableBundlesDrawnAlone: a bundle reads the same whichever bundles
+// come before it. The table format reuses its tablewriter tables from one
+// bundle to the next, and nothing of one table (widths, alignment, header,
+// rows) may carry over into the next: the bundles' part of a whole run,
+// in either order and with totals of three and of four columns, must be
+// the bundles drawn one by one.
+func TestTableBundlesDrawnAlone(t *testing.T) {
+	base := fixture()
+	anonOnly := base.Bundles[0]
+	anonOnly.Path = "in/vlf_CS-P_VOSS-UN-2_license_2026-11-01_0300.zip"
+	anonOnly.Totals = &finding.Totals{Columns: []string{"Subscribers"},
+		Anonymous: &finding.CSVTotals{Customers: 1, Sums: map[string]int64{"Subscribers": 7}}}
+	bundles := append(base.Bundles, anonOnly)
+	for _, order := range []string{"forward", "reversed"} {
+		t.Run(order, func(t *testing.T) {
+			bs := slices.Clone(bundles)
+			if order == "reversed" {
+				slices.Reverse(bs)
+			}
+			var want []string
+			for _, b := range bs {
+				one := *base
+				one.Bundles = []Bundle{b}
+				want = append(want, bundlesPart(t, render(t, "table", Options{}, &one)))
+			}
+			all := *base
+			all.Bundles = bs
+			if got := bundlesPart(t, render(t, "table", Options{}, &all)); got != strings.Join(want, "\n") {
+				t.Errorf("the bundles drawn in one run differ from the bundles drawn alone:\n%s\nalone:\n%s", got, strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// bundlesPart is a table's output without its closing summary line and the
+// blank line before it.
+func bundlesPart(t *testing.T, out []byte) string {
+	t.Helper()
+	s := strings.TrimSuffix(string(out), "\n")
+	i := strings.LastIndex(s, "\n\n")
+	if i < 0 {
+		t.Fatalf("no summary line after a blank line in\n%s", out)
+	}
+	return s[:i+1]
 }

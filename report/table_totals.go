@@ -14,7 +14,7 @@ import (
 // totals writes the customer count and the per-column sums of the
 // anonymous and the detailed CSV side by side, marking the rows that
 // differ, so a partner sees at a glance that the two agree.
-func (t Table) totals(buf *bytes.Buffer, tot *finding.Totals) error {
+func (t Table) totals(buf *bytes.Buffer, d *tableDrawer, tot *finding.Totals) error {
 	buf.WriteString("\n" + pad(memberIndent) + t.paint("Totals", sgrBold) + "\n")
 	both := tot.Anonymous != nil && tot.Detailed != nil
 	row := func(name string, nameW int, anon, det string, ok bool) []string {
@@ -65,7 +65,7 @@ func (t Table) totals(buf *bytes.Buffer, tot *finding.Totals) error {
 		header = append(header, "")
 		align = append(align, tw.AlignLeft)
 	}
-	return renderTable(buf, rowIndent, header, rows, nil, align)
+	return d.draw(buf, rowIndent, header, rows, nil, align)
 }
 
 // totalsColumns is the count columns in the anonymous CSV's order, then any
