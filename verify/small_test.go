@@ -161,12 +161,12 @@ func TestReadSmallChangingFile(t *testing.T) {
 	}
 	errIO := errors.New("input/output error")
 	for _, tc := range []struct {
-		name     string
-		file     *fakeFile
-		whole    bool
-		size     int
-		err      error
-		rewinded bool
+		name    string
+		file    *fakeFile
+		whole   bool
+		size    int
+		err     error
+		rewound bool
 	}{
 		{"shrank", &fakeFile{info: info, r: bytes.NewReader(make([]byte, 60))}, true, 60, nil, false},
 		{"shrank to nothing", &fakeFile{info: info, r: bytes.NewReader(nil)}, true, 0, nil, false},
@@ -176,8 +176,8 @@ func TestReadSmallChangingFile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			small, ok := readSmall(tc.file)
-			if ok != tc.whole || tc.file.rewound != tc.rewinded {
-				t.Fatalf("read whole: %v, rewound: %v; want %v, %v", ok, tc.file.rewound, tc.whole, tc.rewinded)
+			if ok != tc.whole || tc.file.rewound != tc.rewound {
+				t.Fatalf("read whole: %v, rewound: %v; want %v, %v", ok, tc.file.rewound, tc.whole, tc.rewound)
 			}
 			if ok && (len(small.data) != tc.size || !errors.Is(small.err, tc.err) || (tc.err == nil) != (small.err == nil)) {
 				t.Fatalf("read %d bytes, error %v; want %d, %v", len(small.data), small.err, tc.size, tc.err)
