@@ -332,8 +332,11 @@ func TestFlexNetCorpus(t *testing.T) {
 		}
 		for _, f := range d.files {
 			got, err := os.ReadFile(filepath.Join(dir, f.name))
-			if err != nil || !bytes.Equal(got, f.data) {
-				t.Errorf("%s/%s is not what the generator writes (run go test ./generate -run TestFlexNetCorpus -update-flexnet-corpus): %v", d.dir, f.name, err)
+			switch {
+			case err != nil:
+				t.Errorf("%s/%s: %v (run go test ./generate -run TestFlexNetCorpus -update-flexnet-corpus)", d.dir, f.name, err)
+			case !bytes.Equal(got, f.data):
+				t.Errorf("%s/%s is not what the generator writes: %d bytes, the generator writes %d (run go test ./generate -run TestFlexNetCorpus -update-flexnet-corpus)", d.dir, f.name, len(got), len(f.data))
 			}
 		}
 	}
