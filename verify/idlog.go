@@ -18,8 +18,9 @@ import (
 // distance is kept whole in a list of its own.
 //
 // Rows are appended to one of 256 buckets chosen by the top byte of the
-// hash, so that finishing is 256 small sorts, each within the CPU cache,
-// and the buckets in order give every hash in order. Appending is
+// hash, so that finishing is 256 small steps, each within the CPU cache: a
+// table per bucket to find the repeats, or a sort when the distinct hashes
+// are kept (the buckets in order then give every hash in order). Appending is
 // sequential: a hash table looked up per row costs a cache miss a row
 // (measured: 0.36 s of CPU for a million Customer PKIDs, against about
 // 0.05 s here). A bucket grows by chunks that double up to idChunkMax
@@ -37,6 +38,11 @@ type idLog struct {
 	small   []idSlot             // the rows while there are few
 	buckets *[idBuckets]idBucket // the rows once there are many
 	n       int
+	// unordered: a row came with a line below the row before it (of its
+	// bucket, once there are buckets). Callers add rows in line order;
+	// finishing is right either way, but finds repeats by table only
+	// for rows in order (see finishBuckets).
+	unordered bool
 }
 
 // idBucket is the rows of one bucket, in chunks: hashes[k][i] is a row's
@@ -82,7 +88,8 @@ func (l *idLog) add(id string, line int) {
 	h := maphash.String(l.seed, id)
 	l.n++
 	if l.buckets == nil {
-		if len(l.small) < idSmallMax {
+		if n := len(l.small); n < idSmallMax {
+			l.unordered = l.unordered || n > 0 && uint32(line) < l.small[n-1].line
 			l.small = append(l.small, idSlot{hashHi: uint32(h >> 32), hashLo: uint32(h), line: uint32(line)})
 			return
 		}
@@ -104,6 +111,7 @@ func (l *idLog) push(h uint64, line uint32) {
 	if d >= idFar {
 		b.far = append(b.far, line)
 		d = idFar
+		l.unordered = l.unordered || line < b.last
 	}
 	if int(b.n) == len(b.curHashes) {
 		size := nextChunkSize(b.hashes)
@@ -229,20 +237,23 @@ func (l *idLog) finish(keep bool) ([]idRepeat, *idSet) {
 		set = &idSet{seed: l.seed}
 	}
 	var reps []idRepeat
-	if l.buckets == nil {
+	switch {
+	case l.buckets == nil && set == nil && !l.unordered:
+		reps, _ = repeatsByTable(l.small, nil, nil)
+	case l.buckets == nil:
 		sorted, _ := sortSlots(nil, l.small, nil, 0)
 		if set != nil {
 			set.reserve(sorted)
 		}
 		reps = distinct(sorted, nil, set)
 		sortRepeats(reps)
-	} else {
+	default:
 		reps = bucketsInHalves(!keep && l.n >= idParallelFinish, func(from, to int) []idRepeat {
 			return l.finishBuckets(from, to, set)
 		})
 	}
 	l.small, l.buckets = nil, nil
-	l.n = 0
+	l.n, l.unordered = 0, false
 	return reps, set
 }
 
@@ -276,15 +287,23 @@ func sortRepeats(reps []idRepeat) {
 // goroutines.
 const idParallelFinish = 1 << 16
 
-// finishBuckets sorts buckets [from, to), returning their repeats and
-// adding their distinct hashes to set (when not nil).
+// finishBuckets finds the repeats of buckets [from, to) and adds their
+// distinct hashes to set (when not nil), which must be sorted: the buckets
+// are sorted then. Without a set, and with the rows in line order, a
+// bucket's repeats are found by a table instead (repeatsByTable), three
+// times as fast as sorting (BenchmarkIDLogFinish).
 func (l *idLog) finishBuckets(from, to int, set *idSet) []idRepeat {
 	var reps []idRepeat
 	var scratch, sorted []idSlot
 	var counts []int
+	var table []uint32
 	for b := from; b < to; b++ {
 		scratch = l.buckets[b].slots(scratch[:0])
 		l.buckets[b] = idBucket{}
+		if set == nil && !l.unordered {
+			reps, table = repeatsByTable(scratch, reps, table)
+			continue
+		}
 		sorted, counts = sortSlots(sorted, scratch, counts, idBucketBits)
 		if set != nil {
 			set.reserve(sorted)
@@ -292,6 +311,38 @@ func (l *idLog) finishBuckets(from, to int, set *idSet) []idRepeat {
 		reps = distinct(sorted, reps, set)
 	}
 	return reps
+}
+
+// repeatsByTable appends to reps the repeats among slots, which are in
+// line order, and returns them with table (scratch, reused). The table is
+// open addressing on the hash's low bits, holding each distinct hash's
+// first slot (as its index plus one; 0 is empty) at no more than half
+// full: a bucket's table (a few thousand rows, 4 bytes an entry) stays in
+// the CPU cache, where sorting moved every slot twice.
+func repeatsByTable(slots []idSlot, reps []idRepeat, table []uint32) ([]idRepeat, []uint32) {
+	size := 1 << max(4, bits.Len(uint(2*len(slots))))
+	if cap(table) < size {
+		table = make([]uint32, size)
+	} else {
+		table = table[:size]
+		clear(table)
+	}
+	mask := uint64(size - 1)
+	for i, e := range slots {
+		h := e.hash()
+		for j := h & mask; ; j = (j + 1) & mask {
+			k := table[j]
+			if k == 0 {
+				table[j] = uint32(i + 1)
+				break
+			}
+			if first := slots[k-1]; first.hash() == h {
+				reps = append(reps, idRepeat{line: e.line, first: first.line})
+				break
+			}
+		}
+	}
+	return reps, table
 }
 
 // distinct appends to reps the repeats among sorted slots, and adds each

@@ -49,7 +49,6 @@ func TestIDLogAgainstMap(t *testing.T) {
 
 func checkIDLogAgainstMap(t *testing.T, rows int) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	l := newIDLog(maphash.MakeSeed())
 	first := map[string]uint32{}
 	var want []idRepeat
 	var ids []string
@@ -60,19 +59,29 @@ func checkIDLogAgainstMap(t *testing.T, rows int) {
 		}
 		ids = append(ids, id)
 		line := uint32(i + 2)
-		l.add(id, int(line))
 		if f, seen := first[id]; seen {
 			want = append(want, idRepeat{line: line, first: f})
 		} else {
 			first[id] = line
 		}
 	}
-	if l.len() != len(ids) {
-		t.Fatalf("len %d, want %d", l.len(), len(ids))
-	}
-	reps, set := l.finish(true)
-	if !slices.Equal(reps, want) {
-		t.Fatalf("%d repeats, want %d (first difference near %v)", len(reps), len(want), firstDiff(reps, want))
+	// Without a set to keep, a large log finds its repeats by tables;
+	// with one, by sorting. Both must give the map's answer.
+	seed := maphash.MakeSeed()
+	var set *idSet
+	for _, keep := range []bool{false, true} {
+		l := newIDLog(seed)
+		for i, id := range ids {
+			l.add(id, i+2)
+		}
+		if l.len() != len(ids) {
+			t.Fatalf("len %d, want %d", l.len(), len(ids))
+		}
+		var reps []idRepeat
+		reps, set = l.finish(keep)
+		if !slices.Equal(reps, want) {
+			t.Fatalf("keep=%v: %d repeats, want %d (first difference near %v)", keep, len(reps), len(want), firstDiff(reps, want))
+		}
 	}
 	if set.len() != len(first) {
 		t.Fatalf("set of %d, want %d", set.len(), len(first))
@@ -203,6 +212,74 @@ func TestIDLogLines(t *testing.T) {
 			slices.SortFunc(want, func(a, b idRepeat) int { return int(a.line) - int(b.line) })
 			if !slices.Equal(reps, want) {
 				t.Fatalf("%d repeats, want %d (first difference near %v)", len(reps), len(want), firstDiff(reps, want))
+			}
+		})
+	}
+}
+
+// TestIDLogUnordered: a log notes a row that comes before the row before
+// it (of its bucket), so that finishing sorts, which is right in any order,
+// rather than use a table, which takes the first row it meets as the
+// first.
+func TestIDLogUnordered(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		lineOf    func(i int) int
+		unordered bool
+	}{
+		{"in order", func(i int) int { return 2 + i }, false},
+		{"far apart, in order", func(i int) int { return 2 + i*70_000 }, false},
+		{"descending", func(i int) int { return 1_000_000 - i }, true},
+	} {
+		// Few rows stay in the log's small slice, more go to buckets.
+		for _, n := range []int{idSmallMax / 2, 3 * idSmallMax} {
+			t.Run(fmt.Sprint(tc.name, "/", n), func(t *testing.T) { checkIDLogOrder(t, n, tc.lineOf, tc.unordered) })
+		}
+	}
+}
+
+func checkIDLogOrder(t *testing.T, n int, lineOf func(int) int, unordered bool) {
+	l := newIDLog(maphash.MakeSeed())
+	for i := 0; i < n; i++ {
+		l.add(fmt.Sprint("id", i%(n/2)), lineOf(i))
+	}
+	if l.unordered != unordered {
+		t.Fatalf("unordered = %v, want %v", l.unordered, unordered)
+	}
+	reps, _ := l.finish(false)
+	if len(reps) != n/2 {
+		t.Fatalf("%d repeats, want %d", len(reps), n/2)
+	}
+	// The first of each identifier is its lowest line.
+	for _, r := range reps {
+		if r.first >= r.line {
+			t.Fatalf("repeat %v: the first line is not the lower", r)
+		}
+	}
+	if l.unordered {
+		t.Error("finish left the log unordered")
+	}
+}
+
+// BenchmarkIDLogFinish is the time of finding the repeats among a million
+// PKIDs, once they are added.
+func BenchmarkIDLogFinish(b *testing.B) {
+	ids := make([]string, 1_000_000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%024x", uint64(i)*2654435761)
+	}
+	for _, keep := range []bool{false, true} {
+		b.Run(map[bool]string{false: "repeats", true: "repeats+set"}[keep], func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				l := newIDLog(maphash.MakeSeed())
+				for i, id := range ids {
+					l.add(id, i+2)
+				}
+				b.StartTimer()
+				if reps, _ := l.finish(keep); len(reps) != 0 {
+					b.Fatal("repeats")
+				}
 			}
 		})
 	}
@@ -351,11 +428,14 @@ func TestSmallIDSetOneAllocation(t *testing.T) {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("ACT-%06d", i)
 	}
+	// Rows out of order make finishing sort with or without a set (in
+	// order and without one, it takes a table instead), so that the two
+	// differ only by the set.
 	finish := func(keep bool) float64 {
 		return testing.AllocsPerRun(20, func() {
 			l := newIDLog(seed)
 			for i, id := range ids {
-				l.add(id, i+2)
+				l.add(id, len(ids)+2-i)
 			}
 			l.finish(keep)
 		})
