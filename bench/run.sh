@@ -64,9 +64,11 @@ go build -o "$OUT/floor" ./bench/floor
 
 # fresh NAME PARAMS: true when bench/out/NAME was made by the current
 # generator with PARAMS; otherwise it empties the directory for a rebuild.
+# The generator is its sources and the modules it builds with (go.sum: a
+# new compressor writes other ZIPs).
 fresh() {
 	local dir=$OUT/$1 key
-	key="$2 $(cat generate/*.go cmd/licaudit/generate_cmd.go | sha256sum | cut -c1-16)"
+	key="$2 $(cat generate/*.go cmd/licaudit/generate_cmd.go go.sum | sha256sum | cut -c1-16)"
 	if [ -f "$dir/.key" ] && [ "$(cat "$dir/.key")" = "$key" ]; then
 		return 0
 	fi
