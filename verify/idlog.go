@@ -20,8 +20,8 @@ import (
 // Rows are appended to one of 256 buckets chosen by the top byte of the
 // hash, so that finishing is 256 small steps, each within the CPU cache: a
 // table per bucket to find the repeats, or a sort when the distinct hashes
-// are kept (the buckets in order then give every hash in order). Appending is
-// sequential: a hash table looked up per row costs a cache miss a row
+// are kept (the buckets in order then give every hash in order) or the
+// rows came out of line order. Appending is sequential: a hash table looked up per row costs a cache miss a row
 // (measured: 0.36 s of CPU for a million Customer PKIDs, against about
 // 0.05 s here). A bucket grows by chunks that double up to idChunkMax
 // entries, so growing copies nothing: the slack is at most one chunk a
@@ -38,11 +38,6 @@ type idLog struct {
 	small   []idSlot             // the rows while there are few
 	buckets *[idBuckets]idBucket // the rows once there are many
 	n       int
-	// unordered: a row came with a line below the row before it (of its
-	// bucket, once there are buckets). Callers add rows in line order;
-	// finishing is right either way, but finds repeats by table only
-	// for rows in order (see finishBuckets).
-	unordered bool
 }
 
 // idBucket is the rows of one bucket, in chunks: hashes[k][i] is a row's
@@ -88,8 +83,7 @@ func (l *idLog) add(id string, line int) {
 	h := maphash.String(l.seed, id)
 	l.n++
 	if l.buckets == nil {
-		if n := len(l.small); n < idSmallMax {
-			l.unordered = l.unordered || n > 0 && uint32(line) < l.small[n-1].line
+		if len(l.small) < idSmallMax {
 			l.small = append(l.small, idSlot{hashHi: uint32(h >> 32), hashLo: uint32(h), line: uint32(line)})
 			return
 		}
@@ -111,7 +105,6 @@ func (l *idLog) push(h uint64, line uint32) {
 	if d >= idFar {
 		b.far = append(b.far, line)
 		d = idFar
-		l.unordered = l.unordered || line < b.last
 	}
 	if int(b.n) == len(b.curHashes) {
 		size := nextChunkSize(b.hashes)
@@ -237,23 +230,16 @@ func (l *idLog) finish(keep bool) ([]idRepeat, *idSet) {
 		set = &idSet{seed: l.seed}
 	}
 	var reps []idRepeat
-	switch {
-	case l.buckets == nil && set == nil && !l.unordered:
-		reps, _ = repeatsByTable(l.small, nil, nil)
-	case l.buckets == nil:
-		sorted, _ := sortSlots(nil, l.small, nil, 0)
-		if set != nil {
-			set.reserve(sorted)
-		}
-		reps = distinct(sorted, nil, set)
+	if l.buckets == nil {
+		reps = finishSlots(l.small, 0, set, nil, &finishScratch{})
 		sortRepeats(reps)
-	default:
+	} else {
 		reps = bucketsInHalves(!keep && l.n >= idParallelFinish, func(from, to int) []idRepeat {
 			return l.finishBuckets(from, to, set)
 		})
 	}
 	l.small, l.buckets = nil, nil
-	l.n, l.unordered = 0, false
+	l.n = 0
 	return reps, set
 }
 
@@ -288,47 +274,69 @@ func sortRepeats(reps []idRepeat) {
 const idParallelFinish = 1 << 16
 
 // finishBuckets finds the repeats of buckets [from, to) and adds their
-// distinct hashes to set (when not nil), which must be sorted: the buckets
-// are sorted then. Without a set, and with the rows in line order, a
-// bucket's repeats are found by a table instead (repeatsByTable), three
-// times as fast as sorting (BenchmarkIDLogFinish).
+// distinct hashes to set (when not nil).
 func (l *idLog) finishBuckets(from, to int, set *idSet) []idRepeat {
 	var reps []idRepeat
-	var scratch, sorted []idSlot
-	var counts []int
-	var table []uint32
+	var slots []idSlot
+	var sc finishScratch
 	for b := from; b < to; b++ {
-		scratch = l.buckets[b].slots(scratch[:0])
+		slots = l.buckets[b].slots(slots[:0])
 		l.buckets[b] = idBucket{}
-		if set == nil && !l.unordered {
-			reps, table = repeatsByTable(scratch, reps, table)
-			continue
-		}
-		sorted, counts = sortSlots(sorted, scratch, counts, idBucketBits)
-		if set != nil {
-			set.reserve(sorted)
-		}
-		reps = distinct(sorted, reps, set)
+		reps = finishSlots(slots, idBucketBits, set, reps, &sc)
 	}
 	return reps
 }
 
-// repeatsByTable appends to reps the repeats among slots, which are in
-// line order, and returns them with table (scratch, reused). The table is
-// open addressing on the hash's low bits, holding each distinct hash's
-// first slot (as its index plus one; 0 is empty) at no more than half
-// full: a bucket's table (a few thousand rows, 4 bytes an entry) stays in
-// the CPU cache, where sorting moved every slot twice.
-func repeatsByTable(slots []idSlot, reps []idRepeat, table []uint32) ([]idRepeat, []uint32) {
-	size := 1 << max(4, bits.Len(uint(2*len(slots))))
-	if cap(table) < size {
-		table = make([]uint32, size)
-	} else {
-		table = table[:size]
-		clear(table)
+// finishScratch is what finishSlots reuses from one bucket to the next.
+type finishScratch struct {
+	sorted []idSlot
+	counts []int
+	table  []uint32
+}
+
+// finishSlots appends to reps the repeats among slots (a bucket, or a
+// small log's rows), whose hashes share their top skip bits, and adds
+// their distinct hashes to set (when not nil), which must be sorted: the
+// slots are sorted then. Without a set the repeats are found by a table
+// (repeatsByTable), three times as fast as sorting (BenchmarkIDLogFinish),
+// unless the slots are out of line order.
+func finishSlots(slots []idSlot, skip int, set *idSet, reps []idRepeat, sc *finishScratch) []idRepeat {
+	if set == nil {
+		var ok bool
+		if reps, ok = repeatsByTable(slots, reps, sc); ok {
+			return reps
+		}
 	}
+	sc.sorted, sc.counts = sortSlots(sc.sorted, slots, sc.counts, skip)
+	if set != nil {
+		set.reserve(sc.sorted)
+	}
+	return distinct(sc.sorted, reps, set)
+}
+
+// repeatsByTable appends to reps the repeats among slots, each with the
+// first line of its identifier. The table (sc.table, reused) is open
+// addressing on the hash's low bits, holding each distinct hash's first
+// slot (as its index plus one; 0 is empty) at no more than half full: a
+// bucket's table (a few thousand rows, 4 bytes an entry) stays in the CPU
+// cache, where sorting moved every slot twice. The first slot met is the
+// identifier's first line only when the slots are in line order, as
+// callers add them; on a slot out of order it returns reps as they came
+// and false, and the caller sorts.
+func repeatsByTable(slots []idSlot, reps []idRepeat, sc *finishScratch) ([]idRepeat, bool) {
+	size := 1 << max(4, bits.Len(uint(2*len(slots))))
+	if cap(sc.table) < size {
+		sc.table = make([]uint32, size)
+	}
+	table := sc.table[:size]
+	clear(table)
 	mask := uint64(size - 1)
+	had, last := len(reps), uint32(0)
 	for i, e := range slots {
+		if e.line < last {
+			return reps[:had], false
+		}
+		last = e.line
 		h := e.hash()
 		for j := h & mask; ; j = (j + 1) & mask {
 			k := table[j]
@@ -342,7 +350,7 @@ func repeatsByTable(slots []idSlot, reps []idRepeat, table []uint32) ([]idRepeat
 			}
 		}
 	}
-	return reps, table
+	return reps, true
 }
 
 // distinct appends to reps the repeats among sorted slots, and adds each

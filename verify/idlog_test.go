@@ -217,47 +217,59 @@ func TestIDLogLines(t *testing.T) {
 	}
 }
 
-// TestIDLogUnordered: a log notes a row that comes before the row before
-// it (of its bucket), so that finishing sorts, which is right in any order,
-// rather than use a table, which takes the first row it meets as the
-// first.
-func TestIDLogUnordered(t *testing.T) {
+// TestIDLogOutOfOrder: rows added out of line order (which callers do not
+// do) still give each repeat the lowest line of its identifier as its
+// first: finishing without a set, which uses tables for rows in order,
+// must give what finishing with one, which sorts, gives.
+func TestIDLogOutOfOrder(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		lineOf    func(i int) int
-		unordered bool
+		name   string
+		lineOf func(i int) int
 	}{
-		{"in order", func(i int) int { return 2 + i }, false},
-		{"far apart, in order", func(i int) int { return 2 + i*70_000 }, false},
-		{"descending", func(i int) int { return 1_000_000 - i }, true},
+		{"in order", func(i int) int { return 2 + i }},
+		{"far apart, in order", func(i int) int { return 2 + i*70_000 }},
+		{"descending", func(i int) int { return 1_000_000 - i }},
 	} {
 		// Few rows stay in the log's small slice, more go to buckets.
 		for _, n := range []int{idSmallMax / 2, 3 * idSmallMax} {
-			t.Run(fmt.Sprint(tc.name, "/", n), func(t *testing.T) { checkIDLogOrder(t, n, tc.lineOf, tc.unordered) })
+			t.Run(fmt.Sprint(tc.name, "/", n), func(t *testing.T) {
+				seed := maphash.MakeSeed()
+				var got [2][]idRepeat
+				for k, keep := range []bool{false, true} {
+					l := newIDLog(seed)
+					for i := 0; i < n; i++ {
+						l.add(fmt.Sprint("id", i%(n/2)), tc.lineOf(i))
+					}
+					got[k], _ = l.finish(keep)
+				}
+				if len(got[0]) != n/2 || !slices.Equal(got[0], got[1]) {
+					t.Fatalf("%d repeats without a set, %d with one, want %d each and the same (first difference near %v)", len(got[0]), len(got[1]), n/2, firstDiff(got[0], got[1]))
+				}
+				for _, r := range got[0] {
+					if r.first >= r.line {
+						t.Fatalf("repeat %v: the first line is not the lower", r)
+					}
+				}
+			})
 		}
 	}
 }
 
-func checkIDLogOrder(t *testing.T, n int, lineOf func(int) int, unordered bool) {
-	l := newIDLog(maphash.MakeSeed())
-	for i := 0; i < n; i++ {
-		l.add(fmt.Sprint("id", i%(n/2)), lineOf(i))
+// TestRepeatsByTableOrder: the table answers for slots in line order, and
+// for slots out of order gives back reps as they came and false.
+func TestRepeatsByTableOrder(t *testing.T) {
+	slot := func(h uint64, line uint32) idSlot {
+		return idSlot{hashHi: uint32(h >> 32), hashLo: uint32(h), line: line}
 	}
-	if l.unordered != unordered {
-		t.Fatalf("unordered = %v, want %v", l.unordered, unordered)
+	before := []idRepeat{{line: 1, first: 0}}
+	var sc finishScratch
+	reps, ok := repeatsByTable([]idSlot{slot(7, 2), slot(9, 3), slot(7, 5), slot(7, 8)}, slices.Clone(before), &sc)
+	if want := append(slices.Clone(before), idRepeat{line: 5, first: 2}, idRepeat{line: 8, first: 2}); !ok || !slices.Equal(reps, want) {
+		t.Fatalf("in order: %v, %v; want %v, true", reps, ok, want)
 	}
-	reps, _ := l.finish(false)
-	if len(reps) != n/2 {
-		t.Fatalf("%d repeats, want %d", len(reps), n/2)
-	}
-	// The first of each identifier is its lowest line.
-	for _, r := range reps {
-		if r.first >= r.line {
-			t.Fatalf("repeat %v: the first line is not the lower", r)
-		}
-	}
-	if l.unordered {
-		t.Error("finish left the log unordered")
+	reps, ok = repeatsByTable([]idSlot{slot(7, 5), slot(7, 6), slot(9, 2)}, slices.Clone(before), &sc)
+	if ok || !slices.Equal(reps, before) {
+		t.Fatalf("out of order: %v, %v; want %v, false", reps, ok, before)
 	}
 }
 
@@ -429,7 +441,7 @@ func TestSmallIDSetOneAllocation(t *testing.T) {
 		ids[i] = fmt.Sprintf("ACT-%06d", i)
 	}
 	// Rows out of order make finishing sort with or without a set (in
-	// order and without one, it takes a table instead), so that the two
+	// order and without one, it uses tables instead), so that the two
 	// differ only by the set.
 	finish := func(keep bool) float64 {
 		return testing.AllocsPerRun(20, func() {
