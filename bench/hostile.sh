@@ -8,13 +8,16 @@
 #
 #   bash bench/hostile.sh            (part of `make bench`)
 #
+# BENCH_OUT puts the cases and reports under another directory than
+# bench/out (`make bench-smoke` uses a temporary one).
+#
 # Needs GNU time at /usr/bin/time (Debian: apt-get install -y time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MAX_RSS_KIB=$((64 * 1024))
 MAX_SECONDS=10
-OUT=bench/out/hostile
+OUT=${BENCH_OUT:-bench/out}/hostile
 BIN=bin/licaudit
 
 if [ ! -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then

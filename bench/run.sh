@@ -357,3 +357,10 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 } >"$RESULTS"
 log "wrote $RESULTS"
 cat "$RESULTS"
+
+# A figure missing from the TSV reads as 0.000 s, 0 MiB or n/a: fail rather
+# than let it pass for a result.
+if grep -nE 'n/a|\| 0\.000 s \||\| 0 MiB \|' "$RESULTS" >&2; then
+	echo "bench/run.sh: the lines of $RESULTS above hold figures that were not measured" >&2
+	exit 1
+fi
