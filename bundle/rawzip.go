@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"iter"
 )
 
 // The few raw ZIP records preflight reads itself (APPNOTE.TXT 4.3), because
@@ -200,15 +201,7 @@ func readCentralHeader(br *bufio.Reader) (centralHeader, error) {
 	// The ZIP64 extra holds, in this order, only the values whose 32-bit
 	// field is saturated: uncompressed size, compressed size, offset.
 	needU, needC, needOff := usize == max32, csize == max32, h.localOffset == max32
-	for extra := rest[nameLen:]; len(extra) >= 4; {
-		tag := le.Uint16(extra)
-		n := int(le.Uint16(extra[2:]))
-		extra = extra[4:]
-		if len(extra) < n {
-			break
-		}
-		field := extra[:n]
-		extra = extra[n:]
+	for tag, field := range extraFields(rest[nameLen:]) {
 		if tag != zip64ExtraID {
 			continue
 		}
@@ -298,21 +291,31 @@ func readLocalHeader(r io.ReaderAt, off, fileSize int64) (localHeader, error) {
 		return h, nil
 	}
 	// A local ZIP64 extra holds both sizes, uncompressed first.
-	for extra := rest[nameLen:]; len(extra) >= 4; {
-		tag := le.Uint16(extra)
-		n := int(le.Uint16(extra[2:]))
-		extra = extra[4:]
-		if len(extra) < n {
+	for tag, field := range extraFields(rest[nameLen:]) {
+		if tag == zip64ExtraID && len(field) >= 16 {
+			h.size = le.Uint64(field)
+			h.compressedSize = le.Uint64(field[8:])
 			break
 		}
-		if tag == zip64ExtraID && n >= 16 {
-			h.size = le.Uint64(extra)
-			h.compressedSize = le.Uint64(extra[8:])
-			break
-		}
-		extra = extra[n:]
 	}
 	return h, nil
+}
+
+// extraFields yields the tag and data of each field of a header's extra
+// block, in order, and stops at a field that claims more bytes than are
+// left (what follows it cannot be framed).
+func extraFields(extra []byte) iter.Seq2[uint16, []byte] {
+	le := binary.LittleEndian
+	return func(yield func(uint16, []byte) bool) {
+		for b := extra; len(b) >= 4; {
+			tag, n := le.Uint16(b), int(le.Uint16(b[2:]))
+			b = b[4:]
+			if len(b) < n || !yield(tag, b[:n]) {
+				return
+			}
+			b = b[n:]
+		}
+	}
 }
 
 // centralRecordBudget is the central directory bytes allowed per entry of
