@@ -1,10 +1,12 @@
 package bundle
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/crc32"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -127,6 +129,47 @@ func TestZip64HeadersAccepted(t *testing.T) {
 		rc.Close()
 		if err != nil || string(got) != entries[i].content {
 			t.Errorf("%s: read %q, %v; want %q", e.Name, got, err, entries[i].content)
+		}
+	}
+}
+
+// TestZip64ShortCentralExtra: a central record whose offset field is
+// saturated but whose ZIP64 extra stops before the offset cannot be
+// located. archive/zip refuses the archive with ErrFormat, as it does a
+// missing end record; the problem must say which record is broken.
+func TestZip64ShortCentralExtra(t *testing.T) {
+	a := archiveOf(zip64Of([]zip64Entry{
+		{name: "d/a.txt", content: "a"},
+		{name: "d/b.txt", content: "b", shortCentral: true},
+	}), DefaultLimits())
+	if len(a.Problems) != 1 || a.Problems[0].Kind != Unreadable {
+		t.Fatalf("problems %v, want the archive unreadable", kinds(a))
+	}
+	const want = "record 2 of the 2 its end record declares cannot be read"
+	if d := a.Problems[0].Detail; !strings.Contains(d, want) {
+		t.Errorf("detail %q, want it to contain %q", d, want)
+	}
+}
+
+// TestDirectoryCountMismatch: an end record declaring more or fewer
+// central records than there are makes archive/zip fail (with
+// ErrUnexpectedEOF here); the problem says which of the two it is.
+func TestDirectoryCountMismatch(t *testing.T) {
+	good := zipOf(t, map[string]string{"d/a.txt": "a", "d/b.txt": "b"})
+	end := bytes.LastIndex(good, binary.LittleEndian.AppendUint32(nil, sigDirectoryEnd))
+	for _, c := range []struct {
+		declared uint16
+		want     string
+	}{
+		{3, "record 3 of the 3 its end record declares cannot be read"},
+		{1, "does not hold the 1 records its end record declares"},
+	} {
+		b := slices.Clone(good)
+		binary.LittleEndian.PutUint16(b[end+8:], c.declared)
+		binary.LittleEndian.PutUint16(b[end+10:], c.declared)
+		a := archiveOf(b, DefaultLimits())
+		if len(a.Problems) != 1 || a.Problems[0].Kind != Unreadable || !strings.Contains(a.Problems[0].Detail, c.want) {
+			t.Errorf("declaring %d records: problems %v (%v), want one unreadable saying %q", c.declared, kinds(a), a.Problems, c.want)
 		}
 	}
 }
