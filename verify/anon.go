@@ -101,7 +101,20 @@ var (
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 	phonePattern = regexp.MustCompile(`^\+?\(?[0-9]{1,4}\)?([ .\-/]?\(?[0-9]{1,5}\)?){2,6}$`)
 	datePattern  = regexp.MustCompile(`^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}$|^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$`)
+	ipv4Pattern  = regexp.MustCompile(`^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$`)
 )
+
+// mixedSeparators reports a cell written with more than one of '.', '-'
+// and '/'.
+func mixedSeparators(cell string) bool {
+	kinds := 0
+	for _, sep := range ".-/" {
+		if strings.ContainsRune(cell, sep) {
+			kinds++
+		}
+	}
+	return kinds > 1
+}
 
 // personalData says whether a cell is an e-mail address or a phone number,
 // and which.
@@ -116,9 +129,13 @@ func personalData(cell string) string {
 }
 
 // looksLikePhone accepts 7 to 15 digits written with a leading + or with
-// separators, and refuses plain integers (counts), dates and decimals.
+// separators, and refuses plain integers (counts), dates, decimals, IPv4
+// addresses, and numbers that mix '.', '-' and '/': a phone number is
+// written with one of them (and spaces and parentheses), a version such as
+// 21.4.0-1634567 with several.
 func looksLikePhone(cell string) bool {
-	if len(cell) < 7 || len(cell) > 24 || !phoneAlphabet(cell) || !phonePattern.MatchString(cell) || datePattern.MatchString(cell) {
+	if len(cell) < 7 || len(cell) > 24 || !phoneAlphabet(cell) || !phonePattern.MatchString(cell) ||
+		datePattern.MatchString(cell) || ipv4Pattern.MatchString(cell) || mixedSeparators(cell) {
 		return false
 	}
 	digits, seps := 0, 0

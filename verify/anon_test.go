@@ -606,3 +606,54 @@ func TestCustomerTableMany(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonalData: what anon.personal-data takes for an e-mail address or
+// a phone number, and the values that look alike but are not.
+func TestPersonalData(t *testing.T) {
+	const (
+		email = "an e-mail address"
+		phone = "a phone number"
+	)
+	cases := []struct{ cell, want string }{
+		{"billing@acme-corp.example", email},
+		{"Contact: j.doe@example.co.uk today", email},
+		{"+44 20 7946 0958", phone},
+		{"+4915112345678", phone},
+		{"(555) 123-4567", phone},
+		{"555-123-4567", phone},
+		{"1-800-555-0199", phone},
+		{"030/1234567", phone},
+		{"0049.30.123456", phone},
+		{"01.23.45.67.89", phone},
+		{"+33 1 23 45 67 89", phone},
+		{"+49 (0) 30 1234567", phone},
+		{"0800 123 4567", phone},
+		{"555-1234", phone}, // 7 digits, a local number
+
+		{"", ""},
+		{"@handle", ""},
+		{"1234567", ""},                   // a count
+		{"123456789012", ""},              // a plain integer, however long
+		{"5c9b3e2f0a1b", ""},              // a PKID
+		{"+1", ""},                        // too few digits
+		{"555-123", ""},                   // 6 digits
+		{"+1 555 123 4567 8901 2345", ""}, // over 15 digits
+		{"12.5", ""},                      // a decimal
+		{"3.14159265", ""},                // a decimal with 9 digits
+		{"2026-11-01", ""},                // dates
+		{"01.11.2026", ""},
+		{"12/31/2026", ""},
+		{"2026-11-01 03:00", ""}, // a time is not in a phone's alphabet
+		{"10.20.30.40", ""},      // IPv4 addresses
+		{"192.168.100.200", ""},
+		{"21.4.0-1634567", ""}, // a version and build
+		{"3.0-10045678/2", ""}, // separators mixed
+		{"1-800-FLOWERS", ""},  // letters
+		{"One Phone & WebEx", ""},
+	}
+	for _, c := range cases {
+		if got := personalData(c.cell); got != c.want {
+			t.Errorf("personalData(%q) = %q, want %q", c.cell, got, c.want)
+		}
+	}
+}
