@@ -139,8 +139,8 @@ func runVerify(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return usageError("no bundle found in %s (looked for .zip, vlf_*_detailed_*.csv and FlexNet CSVs)", strings.Join(c.Args().Slice(), ", "))
 	}
-	if !c.Bool("quiet") {
-		if p := newProgress(os.Stderr, inputs); p != nil {
+	if stderr, ok := c.App.ErrWriter.(*os.File); ok && !c.Bool("quiet") {
+		if p := newProgress(stderr, inputs); p != nil {
 			opts.Progress = p
 			defer p.finish()
 		}
