@@ -1,7 +1,17 @@
 package verify_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -125,5 +135,117 @@ func TestGenerateIsDeterministic(t *testing.T) {
 		if err != nil || string(x) != string(y) {
 			t.Errorf("%s differs between two runs with the same seed", e.Name())
 		}
+	}
+}
+
+// TestHashAlgorithms checks each member against a .hash of every algorithm
+// the sidecars may use, in both the bare and the BSD form: the exporter's
+// algorithm is not published, so a digest of the right content passes
+// whichever it is (MD5 and SHA-1 with a warning), and a digest of other
+// content is a mismatch.
+func TestHashAlgorithms(t *testing.T) {
+	algorithms := []struct {
+		tag  string
+		sum  func([]byte) []byte
+		weak bool
+	}{
+		{"MD5", func(b []byte) []byte { s := md5.Sum(b); return s[:] }, true},
+		{"SHA1", func(b []byte) []byte { s := sha1.Sum(b); return s[:] }, true},
+		{"SHA256", func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }, false},
+		{"SHA512", func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }, false},
+	}
+	dir := writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 4})
+	zips, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
+	if len(zips) != 1 {
+		t.Fatalf("%d ZIPs generated", len(zips))
+	}
+	for _, alg := range algorithms {
+		for _, bsd := range []bool{false, true} {
+			for _, tampered := range []bool{false, true} {
+				name := fmt.Sprintf("%s bsd=%v tampered=%v", alg.tag, bsd, tampered)
+				t.Run(name, func(t *testing.T) {
+					sidecar := func(member string, content []byte) []byte {
+						if tampered && strings.HasSuffix(member, ".csv") {
+							content = append([]byte("edited "), content...)
+						}
+						digest := hex.EncodeToString(alg.sum(content))
+						if bsd {
+							return []byte(fmt.Sprintf("%s (%s) = %s\n", alg.tag, path.Base(member), digest))
+						}
+						return []byte(digest + "\n")
+					}
+					out := filepath.Join(t.TempDir(), filepath.Base(zips[0]))
+					rewriteHashes(t, zips[0], out, sidecar)
+					_, fs := verifyDir(t, filepath.Dir(out))
+					weak, mismatched := 0, 0
+					for _, f := range fs {
+						switch f.Rule {
+						case "hash.weak-algorithm":
+							weak++
+						case "hash.mismatch":
+							mismatched++
+							if !strings.HasSuffix(f.File, ".csv") {
+								t.Errorf("mismatch on %s, whose .hash is right", f.File)
+							}
+						default:
+							t.Errorf("unexpected finding %s %s: %s", f.Rule, f.File, f.Message)
+						}
+					}
+					if want := map[bool]int{true: 4}[alg.weak]; weak != want {
+						t.Errorf("%d weak-algorithm findings, want %d:%s", weak, want, describe(fs))
+					}
+					if want := map[bool]int{true: 1}[tampered]; mismatched != want {
+						t.Errorf("%d mismatches, want %d:%s", mismatched, want, describe(fs))
+					}
+				})
+			}
+		}
+	}
+}
+
+// rewriteHashes copies the ZIP at from to to with each .hash member
+// replaced by sidecar(its member's path, the member's content).
+func rewriteHashes(t *testing.T, from, to string, sidecar func(member string, content []byte) []byte) {
+	t.Helper()
+	zr, err := zip.OpenReader(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	contents := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		contents[f.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	replaced := 0
+	for _, f := range zr.File {
+		data := contents[f.Name]
+		if member, ok := strings.CutSuffix(f.Name, ".hash"); ok {
+			data = sidecar(member, contents[member])
+			replaced++
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method, Modified: f.Modified})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if replaced != 4 {
+		t.Fatalf("%d .hash members replaced, want 4", replaced)
+	}
+	if err := os.WriteFile(to, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
