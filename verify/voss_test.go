@@ -207,18 +207,35 @@ func TestHashAlgorithms(t *testing.T) {
 // replaced by sidecar(its member's path, the member's content).
 func rewriteHashes(t *testing.T, from, to string, sidecar func(member string, content []byte) []byte) {
 	t.Helper()
+	replaced := 0
+	rewriteZip(t, from, to, func(name string, members map[string][]byte) []byte {
+		if member, ok := strings.CutSuffix(name, ".hash"); ok {
+			replaced++
+			return sidecar(member, members[member])
+		}
+		return members[name]
+	})
+	if replaced != 4 {
+		t.Fatalf("%d .hash members replaced, want 4", replaced)
+	}
+}
+
+// rewriteZip copies the ZIP at from to to, each member's content being
+// content(its name, every member's original content by name).
+func rewriteZip(t *testing.T, from, to string, content func(name string, members map[string][]byte) []byte) {
+	t.Helper()
 	zr, err := zip.OpenReader(from)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer zr.Close()
-	contents := map[string][]byte{}
+	members := map[string][]byte{}
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
 			t.Fatal(err)
 		}
-		contents[f.Name], err = io.ReadAll(rc)
+		members[f.Name], err = io.ReadAll(rc)
 		rc.Close()
 		if err != nil {
 			t.Fatal(err)
@@ -226,26 +243,90 @@ func rewriteHashes(t *testing.T, from, to string, sidecar func(member string, co
 	}
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
-	replaced := 0
 	for _, f := range zr.File {
-		data := contents[f.Name]
-		if member, ok := strings.CutSuffix(f.Name, ".hash"); ok {
-			data = sidecar(member, contents[member])
-			replaced++
-		}
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method, Modified: f.Modified})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.Write(data)
+		w.Write(content(f.Name, members))
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if replaced != 4 {
-		t.Fatalf("%d .hash members replaced, want 4", replaced)
-	}
 	if err := os.WriteFile(to, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAnonymousMetadata edits the "#Key=Value" block of the anonymous CSV
+// (its .hash made again to match) and checks what anon.metadata says.
+func TestAnonymousMetadata(t *testing.T) {
+	dir := writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 3})
+	zips, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
+	if len(zips) != 1 {
+		t.Fatalf("%d ZIPs generated", len(zips))
+	}
+	cases := []struct {
+		name string
+		edit func(meta string) string
+		want string // in the one anon.metadata message; "" for none
+	}{
+		{"as written", func(m string) string { return m }, ""},
+		{"a line without =", func(m string) string { return m + "#Exported by the nightly job\n" }, `the metadata line "#Exported by the nightly job" is not #Key=Value`},
+		{"no date and time", func(m string) string {
+			return strings.Replace(m, "#Date Time=2026-11-01 03:00", "#Date Time=yesterday", 1)
+		}, "#Date Time=yesterday is not a date and time"},
+		{"another day", func(m string) string {
+			return strings.Replace(m, "#Date Time=2026-11-01 03:00", "#Date Time=2026-10-01 03:00", 1)
+		}, "#Date Time=2026-10-01 03:00 is far from the names' timestamp 2026-11-01 03:00"},
+		{"another host and provider", func(m string) string {
+			return strings.Replace(m, "#hostname=VOSS-UN-1", "#hostname=VOSS-UN-2", 1)
+		}, `#Provider Name=CS-P and #hostname=VOSS-UN-2 do not make the names' provider and host "CS-P_VOSS-UN-1"`},
+		{"another host, no provider", func(m string) string {
+			m = strings.Replace(m, "#Provider Name=CS-P\n", "", 1)
+			return strings.Replace(m, "#hostname=VOSS-UN-1", "#hostname=VOSS-UN-2", 1)
+		}, `#hostname=VOSS-UN-2 is not the host in the names ("CS-P_VOSS-UN-1")`},
+		{"another provider, no host", func(m string) string {
+			m = strings.Replace(m, "#hostname=VOSS-UN-1\n", "", 1)
+			return strings.Replace(m, "#Provider Name=CS-P", "#Provider Name=CS-Q", 1)
+		}, `#Provider Name=CS-Q is not the provider in the names ("CS-P_VOSS-UN-1")`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), filepath.Base(zips[0]))
+			rewriteZip(t, zips[0], out, func(name string, members map[string][]byte) []byte {
+				anon := func(name string) bool { return strings.Contains(name, "_anonymous_") }
+				if !anon(name) {
+					return members[name]
+				}
+				csvName, _ := strings.CutSuffix(name, ".hash")
+				csv := string(members[csvName])
+				header := strings.Index(csv, "\nCustomer PKID,") + 1
+				if header == 0 {
+					t.Fatalf("no header line in %s", csvName)
+				}
+				edited := []byte(c.edit(csv[:header]) + csv[header:])
+				if name == csvName {
+					return edited
+				}
+				sum := sha256.Sum256(edited)
+				return []byte(hex.EncodeToString(sum[:]) + "  " + path.Base(csvName) + "\n")
+			})
+			_, fs := verifyDir(t, filepath.Dir(out))
+			var got []string
+			for _, f := range fs {
+				if f.Rule != "anon.metadata" {
+					t.Errorf("unexpected finding %s %s: %s", f.Rule, f.File, f.Message)
+					continue
+				}
+				got = append(got, f.Message)
+			}
+			switch {
+			case c.want == "" && len(got) != 0:
+				t.Errorf("findings %q, want none", got)
+			case c.want != "" && (len(got) != 1 || !strings.Contains(got[0], c.want)):
+				t.Errorf("findings %q, want one saying %q", got, c.want)
+			}
+		})
 	}
 }
