@@ -20,6 +20,7 @@ import (
 
 	"github.com/licaudit/licaudit/finding"
 	"github.com/licaudit/licaudit/generate"
+	"github.com/licaudit/licaudit/schema"
 	"github.com/licaudit/licaudit/verify"
 )
 
@@ -326,6 +327,110 @@ func TestAnonymousMetadata(t *testing.T) {
 				t.Errorf("findings %q, want none", got)
 			case c.want != "" && (len(got) != 1 || !strings.Contains(got[0], c.want)):
 				t.Errorf("findings %q, want one saying %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestLicenseJSONMeta edits the meta block of the license JSON (its .hash
+// made again to match) and checks the findings each edit gives: the
+// schema's where it speaks, the meta checks where it does not.
+func TestLicenseJSONMeta(t *testing.T) {
+	dir := writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 3})
+	zips, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
+	if len(zips) != 1 {
+		t.Fatalf("%d ZIPs generated", len(zips))
+	}
+	const (
+		datetime = `"datetime": "2026-11-01T03:00:00Z",`
+		pipeline = `,
+    "pipeline_type_name": "license_initial_audit"`
+	)
+	replace := func(old, new string) func(string) string {
+		return func(doc string) string {
+			if !strings.Contains(doc, old) {
+				t.Fatalf("the license JSON has no %q", old)
+			}
+			return strings.Replace(doc, old, new, 1)
+		}
+	}
+	exportID := func(doc string) string {
+		i := strings.Index(doc, `"export_identifier": "`)
+		if i < 0 {
+			t.Fatal("the license JSON has no export_identifier")
+		}
+		end := i + len(`"export_identifier": "`) + 36 + 1
+		return doc[i:end]
+	}
+	// A schema that requires nothing leaves every key to the meta checks,
+	// as a --schema-dir override may.
+	laxDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(laxDir, "license.schema.json"), []byte(`{"type": "object"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lax, err := schema.Load(laxDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		edit func(string) string
+		want []string // "rule: part of the message", in report order
+		lax  bool     // under the schema that requires nothing
+	}{
+		{"as written", func(d string) string { return d }, nil, false},
+		{"as written, lax schema", func(d string) string { return d }, nil, true},
+		{"a byte-order mark", func(d string) string { return "\ufeff" + d }, []string{"json.syntax: starts with a UTF-8 byte-order mark"}, false},
+		{"no datetime", replace(datetime, ""), []string{"json.schema: lacks the required key \"datetime\" at /meta"}, false},
+		{"a number for datetime", replace(datetime, `"datetime": 20261101,`), []string{"json.schema: the license JSON at /meta/datetime"}, false},
+		{"no pipeline type", replace(pipeline, ""), []string{"json.schema: lacks the required key \"pipeline_type_name\" at /meta"}, false},
+		{"the nil UUID", func(d string) string {
+			return strings.Replace(d, exportID(d), `"export_identifier": "00000000-0000-0000-0000-000000000000"`, 1)
+		}, []string{"meta.export-identifier: meta.export_identifier is the nil UUID"}, false},
+		{"no export identifier", func(d string) string { return strings.Replace(d, exportID(d)+",", "", 1) },
+			[]string{"json.schema: lacks the required key \"export_identifier\" at /meta"}, false},
+		{"no datetime, lax schema", replace(datetime, ""), []string{"meta.datetime: the license JSON has no meta.datetime"}, true},
+		{"a number for datetime, lax schema", replace(datetime, `"datetime": 20261101,`), []string{"meta.datetime: meta.datetime is not a string"}, true},
+		{"no export identifier, lax schema", func(d string) string { return strings.Replace(d, exportID(d)+",", "", 1) },
+			[]string{"meta.export-identifier: the license JSON has no meta.export_identifier"}, true},
+		{"a number for export identifier, lax schema", func(d string) string {
+			return strings.Replace(d, exportID(d), `"export_identifier": 42`, 1)
+		}, []string{"meta.export-identifier: meta.export_identifier is not a string"}, true},
+		{"no pipeline type, lax schema", replace(pipeline, ""), []string{"meta.pipeline-type: meta.pipeline_type_name is missing"}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), filepath.Base(zips[0]))
+			rewriteZip(t, zips[0], out, func(name string, members map[string][]byte) []byte {
+				if !strings.Contains(name, "_license_") {
+					return members[name]
+				}
+				jsonName, _ := strings.CutSuffix(name, ".hash")
+				edited := []byte(c.edit(string(members[jsonName])))
+				if name == jsonName {
+					return edited
+				}
+				sum := sha256.Sum256(edited)
+				return []byte(hex.EncodeToString(sum[:]) + "  " + path.Base(jsonName) + "\n")
+			})
+			opts := verify.DefaultOptions()
+			if c.lax {
+				opts.Schemas = lax
+			}
+			inputs, err := verify.Collect([]string{out}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := verify.Run(inputs, opts)[0].Findings
+			if len(fs) != len(c.want) {
+				t.Fatalf("%d findings, want %d %q:%s", len(fs), len(c.want), c.want, describe(fs))
+			}
+			for i, f := range fs {
+				rule, part, _ := strings.Cut(c.want[i], ": ")
+				if f.Rule != rule || !strings.Contains(f.Message, part) {
+					t.Errorf("finding %d: %s %q, want %s saying %q", i, f.Rule, f.Message, rule, part)
+
+				}
 			}
 		})
 	}
