@@ -435,3 +435,75 @@ func TestLicenseJSONMeta(t *testing.T) {
 		})
 	}
 }
+
+// TestInputsByNameAndContent: an input is taken for a VOSS bundle or a
+// FlexNet extract by its name, else by its content; a name off the
+// grammar is a finding of its own, and what is neither is said to be so.
+func TestInputsByNameAndContent(t *testing.T) {
+	voss, _ := filepath.Glob(filepath.Join(writeVOSS(t, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 3}), "*.zip"))
+	fne, err := generate.WriteFlexNet(t.TempDir(), generate.DefaultFlexNetOptions(), false)
+	if err != nil || len(voss) != 1 {
+		t.Fatalf("generate: %v, %d VOSS ZIPs", err, len(voss))
+	}
+	var fneZip string
+	for _, p := range fne {
+		if strings.HasSuffix(p, ".zip") {
+			fneZip = p
+		}
+	}
+	dir := t.TempDir()
+	copyTo := func(from, name string) string {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := filepath.Join(dir, name)
+		if err := os.WriteFile(to, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return to
+	}
+	var other bytes.Buffer
+	zw := zip.NewWriter(&other)
+	w, _ := zw.Create("notes/readme.txt")
+	io.WriteString(w, "not an export\n")
+	zw.Close()
+	otherZip := filepath.Join(dir, "other.zip")
+	if err := os.WriteFile(otherZip, other.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(dir, "notes.csv")
+	if err := os.WriteFile(notes, []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path, kind string
+		want       []string // "rule: part of the message"
+	}{
+		{copyTo(voss[0], "renamed.zip"), "voss-license", []string{`name.pattern: the bundle name "renamed.zip" is off the grammar vlf_<provider>_<host>_license_<YYYY-MM-DD_HHMM>.zip`}},
+		{copyTo(fneZip, "extract.zip"), "flexnet-entitlements", []string{`fne.name: the extract name "extract.zip" is off the grammar Entitlements-YYYY-MM-DD-HH-MM-SS.zip`}},
+		{otherZip, "unknown", []string{`name.pattern: "other.zip" is neither a VOSS license bundle`}},
+		{notes, "unknown", []string{`name.pattern: "notes.csv" is neither a VOSS detailed CSV`}},
+	}
+	for _, c := range cases {
+		t.Run(filepath.Base(c.path), func(t *testing.T) {
+			inputs, err := verify.Collect([]string{c.path}, "")
+			if err != nil || len(inputs) != 1 {
+				t.Fatalf("collect: %v, %d inputs", err, len(inputs))
+			}
+			r := verify.Run(inputs, verify.DefaultOptions())[0]
+			if string(r.Kind) != c.kind {
+				t.Errorf("kind %q, want %q", r.Kind, c.kind)
+			}
+			if len(r.Findings) != len(c.want) {
+				t.Fatalf("%d findings, want %d %q:%s", len(r.Findings), len(c.want), c.want, describe(r.Findings))
+			}
+			for i, f := range r.Findings {
+				rule, part, _ := strings.Cut(c.want[i], ": ")
+				if f.Rule != rule || !strings.Contains(f.Message, part) {
+					t.Errorf("finding %d: %s %q, want %s saying %q", i, f.Rule, f.Message, rule, part)
+				}
+			}
+		})
+	}
+}
