@@ -3,6 +3,7 @@ package verify
 import (
 	"hash/maphash"
 	"math/bits"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -101,8 +102,13 @@ var (
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 	phonePattern = regexp.MustCompile(`^\+?\(?[0-9]{1,4}\)?([ .\-/]?\(?[0-9]{1,5}\)?){2,6}$`)
 	datePattern  = regexp.MustCompile(`^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}$|^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}$`)
-	ipv4Pattern  = regexp.MustCompile(`^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$`)
 )
+
+// isIPv4 reports a dotted quad of decimal octets.
+func isIPv4(cell string) bool {
+	a, err := netip.ParseAddr(cell)
+	return err == nil && a.Is4()
+}
 
 // mixedSeparators reports a cell written with more than one of '.', '-'
 // and '/'.
@@ -135,7 +141,7 @@ func personalData(cell string) string {
 // 21.4.0-1634567 with several.
 func looksLikePhone(cell string) bool {
 	if len(cell) < 7 || len(cell) > 24 || !phoneAlphabet(cell) || !phonePattern.MatchString(cell) ||
-		datePattern.MatchString(cell) || ipv4Pattern.MatchString(cell) || mixedSeparators(cell) {
+		datePattern.MatchString(cell) || isIPv4(cell) || mixedSeparators(cell) {
 		return false
 	}
 	digits, seps := 0, 0
