@@ -186,3 +186,61 @@ func TestFlagsFirst(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestSchemaDir: --schema-dir and the configuration's schema_dir replace
+// the built-in license schema, the flag before the configuration, and a
+// directory that cannot be used is a usage error before any bundle is read.
+func TestSchemaDir(t *testing.T) {
+	bundles := reference(t)
+	schemaDir := func(license string) string {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "license.schema.json"), []byte(license), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	strict := schemaDir(`{"type": "object", "required": ["vendor_signature"]}`)
+	lax := schemaDir(`{}`)
+	broken := schemaDir(`{"type": `)
+	cfg := filepath.Join(t.TempDir(), ".licaudit.yaml")
+	if err := os.WriteFile(cfg, []byte("schema_dir: "+strict+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStderr string // part of the message of a usage error
+	}{
+		{"built-in schemas", []string{}, exitOK, ""},
+		{"strict override", []string{"--schema-dir", strict}, exitFindings, ""},
+		{"lax override", []string{"--schema-dir", lax}, exitOK, ""},
+		{"configuration", []string{"--config", cfg}, exitFindings, ""},
+		{"flag before configuration", []string{"--config", cfg, "--schema-dir", lax}, exitOK, ""},
+		{"missing directory", []string{"--schema-dir", filepath.Join(lax, "nope")}, exitUsage, "nope"},
+		{"broken schema", []string{"--schema-dir", broken}, exitUsage, "license.schema.json"},
+		{"schema error before a missing input", []string{"--schema-dir", broken, filepath.Join(lax, "nope.zip")}, exitUsage, "license.schema.json"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"verify", "--quiet", "--format", "json"}, tc.args...)
+			if !strings.HasSuffix(args[len(args)-1], ".zip") {
+				args = append(args, bundles)
+			}
+			code, out, errOut := licaudit(t, args...)
+			if code != tc.want {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.want, errOut)
+			}
+			if tc.want == exitUsage {
+				if !strings.Contains(errOut, tc.wantStderr) {
+					t.Errorf("stderr %q does not name %q", errOut, tc.wantStderr)
+				}
+				return
+			}
+			hasSchemaFinding := strings.Contains(out, `"rule": "json.schema"`)
+			if hasSchemaFinding != (tc.want == exitFindings) {
+				t.Errorf("json.schema finding: %v, want %v\n%s", hasSchemaFinding, tc.want == exitFindings, out)
+			}
+		})
+	}
+}
