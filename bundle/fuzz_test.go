@@ -21,7 +21,7 @@ var fuzzLimits = Limits{MaxEntries: 64, MaxEntrySize: 256 << 10, MaxTotalSize: 1
 // unpack (a local name, no two entries colliding); and the bytes delivered
 // must stay within the limits whatever the headers declare.
 func FuzzPreflight(f *testing.F) {
-	for _, c := range append(hostile.Cases(), hostile.Valid()) {
+	for _, c := range append(hostile.Cases(), hostile.Controls()...) {
 		if c.Large {
 			continue
 		}

@@ -88,9 +88,28 @@ func Valid() Case {
 		Write: func(w io.Writer) error { return writeRawZip(w, validMembers(nil)) }}
 }
 
-// Lookup returns the case of that name (Valid's included).
+// ValidZip64 is a second control: the valid export with every entry and
+// the end of the central directory in ZIP64 form, as Info-ZIP's zip -fz
+// writes it and the streaming writers of Java and .NET may. Readers that
+// misread ZIP64 extra fields find headers that disagree in it.
+func ValidZip64() Case {
+	return Case{Name: "valid-zip64", File: BundleName, What: "the valid export in ZIP64 form (zip -fz)",
+		Write: func(w io.Writer) error {
+			files := validMembers(nil)
+			for i := range files {
+				files[i].zip64 = true
+			}
+			return writeRawZip(w, files)
+		}}
+}
+
+// Controls returns the controls: valid exports that no case's rule may
+// fire on.
+func Controls() []Case { return []Case{Valid(), ValidZip64()} }
+
+// Lookup returns the case of that name (the controls included).
 func Lookup(name string) (Case, bool) {
-	for _, c := range append(Cases(), Valid()) {
+	for _, c := range append(Cases(), Controls()...) {
 		if c.Name == name {
 			return c, true
 		}

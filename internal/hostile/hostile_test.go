@@ -27,7 +27,13 @@ func TestCasesWellFormed(t *testing.T) {
 			t.Errorf("case %q is not deterministic (%v, %v)", c.Name, errA, errB)
 		}
 	}
-	if seen[Valid().Name] {
-		t.Errorf("the control %q is among the cases", Valid().Name)
+	for _, c := range Controls() {
+		if seen[c.Name] {
+			t.Errorf("the control %q is among the cases or the controls twice", c.Name)
+		}
+		seen[c.Name] = true
+		if got, ok := Lookup(c.Name); !ok || got.What != c.What {
+			t.Errorf("Lookup(%q) does not find the control", c.Name)
+		}
 	}
 }

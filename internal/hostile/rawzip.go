@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"io"
+	"slices"
 )
 
 // rawFile is one entry written byte by byte, so that a case can make the
@@ -34,6 +35,10 @@ type rawFile struct {
 	at      uint64
 	// comment is the entry's comment in the central directory.
 	comment []byte
+	// zip64 puts the entry's sizes and offset in ZIP64 extra fields even
+	// though they fit in 32 bits, as Info-ZIP's zip -fz and the streaming
+	// writers of Java and .NET do.
+	zip64 bool
 }
 
 // deflated returns a rawFile holding content deflated, with its CRC-32 and
@@ -67,7 +72,9 @@ func localHeader(f *rawFile) []byte {
 	le := binary.LittleEndian
 	var extra []byte
 	csize, usize := uint32(len(f.data)), uint32(min(f.size, 0xffffffff))
-	if f.size >= 0xffffffff {
+	version := uint16(20)
+	if f.size >= 0xffffffff || f.zip64 {
+		version = 45
 		// A local ZIP64 extra holds both sizes.
 		extra = le.AppendUint16(extra, 0x0001)
 		extra = le.AppendUint16(extra, 16)
@@ -77,7 +84,7 @@ func localHeader(f *rawFile) []byte {
 	}
 	h := make([]byte, 30, 30+len(f.name)+len(extra))
 	le.PutUint32(h[0:], 0x04034b50)
-	le.PutUint16(h[4:], 20)
+	le.PutUint16(h[4:], version)
 	le.PutUint16(h[6:], f.flags)
 	le.PutUint16(h[8:], f.method)
 	le.PutUint16(h[10:], dosTime)
@@ -98,12 +105,21 @@ func localHeader(f *rawFile) []byte {
 func centralHeader(f *rawFile) []byte {
 	le := binary.LittleEndian
 	var extra []byte
-	usize := f.size
-	if usize >= 0xffffffff {
+	usize, csize, at, version := f.size, uint64(len(f.data)), f.at, uint16(20)
+	switch {
+	case f.zip64:
+		// All three, in the order the extra field requires.
+		extra = le.AppendUint16(extra, 0x0001)
+		extra = le.AppendUint16(extra, 24)
+		extra = le.AppendUint64(extra, usize)
+		extra = le.AppendUint64(extra, csize)
+		extra = le.AppendUint64(extra, at)
+		usize, csize, at, version = 0xffffffff, 0xffffffff, 0xffffffff, 45
+	case usize >= 0xffffffff:
 		extra = le.AppendUint16(extra, 0x0001)
 		extra = le.AppendUint16(extra, 8)
 		extra = le.AppendUint64(extra, usize)
-		usize = 0xffffffff
+		usize, version = 0xffffffff, 45
 	}
 	h := make([]byte, 46, 46+len(f.name)+len(extra))
 	creator := uint16(20)
@@ -112,19 +128,19 @@ func centralHeader(f *rawFile) []byte {
 	}
 	le.PutUint32(h[0:], 0x02014b50)
 	le.PutUint16(h[4:], creator)
-	le.PutUint16(h[6:], 20)
+	le.PutUint16(h[6:], version)
 	le.PutUint16(h[8:], f.flags)
 	le.PutUint16(h[10:], f.method)
 	le.PutUint16(h[12:], dosTime)
 	le.PutUint16(h[14:], dosDate)
 	le.PutUint32(h[16:], f.crc)
-	le.PutUint32(h[20:], uint32(len(f.data)))
+	le.PutUint32(h[20:], uint32(csize))
 	le.PutUint32(h[24:], uint32(usize))
 	le.PutUint16(h[28:], uint16(len(f.name)))
 	le.PutUint16(h[30:], uint16(len(extra)))
 	le.PutUint16(h[32:], uint16(len(f.comment)))
 	le.PutUint32(h[38:], f.mode<<16)
-	le.PutUint32(h[42:], uint32(f.at))
+	le.PutUint32(h[42:], uint32(at))
 	h = append(h, f.name...)
 	h = append(h, extra...)
 	h = append(h, f.comment...)
@@ -151,7 +167,8 @@ func (c *countingWriter) write(b []byte) {
 }
 
 // writeRawZip writes files in order, then the central directory and its
-// end record (in ZIP64 form past 65 535 entries), streaming: a case of a
+// end record (in ZIP64 form past 65 535 entries or when an entry is in
+// ZIP64 form), streaming: a case of a
 // hundred thousand entries needs no more memory than their headers.
 func writeRawZip(w io.Writer, files []rawFile) error {
 	cw := &countingWriter{w: w}
@@ -177,7 +194,8 @@ func finishRawZip(cw *countingWriter, files []rawFile) error {
 	dirSize := cw.n - dirStart
 	le := binary.LittleEndian
 	count := uint64(len(files))
-	if count > 0xffff {
+	forced := slices.ContainsFunc(files, func(f rawFile) bool { return f.zip64 })
+	if count > 0xffff || forced {
 		end64 := cw.n
 		var b []byte
 		b = le.AppendUint32(b, 0x06064b50)
@@ -196,6 +214,10 @@ func finishRawZip(cw *countingWriter, files []rawFile) error {
 		b = le.AppendUint32(b, 1)
 		cw.write(b)
 		count = 0xffff
+		if forced {
+			// Every field defers to the ZIP64 record, as zip -fz writes.
+			dirSize, dirStart = 0xffffffff, 0xffffffff
+		}
 	}
 	var e []byte
 	e = le.AppendUint32(e, 0x06054b50)
