@@ -4,9 +4,11 @@
 // and hashing it with SHA-256, one member after another on one goroutine.
 // Plain files (a detailed CSV, a FlexNet CSV) are hashed. With
 // -inflate-only it skips the hashing, which gives the time of inflating
-// alone, the bound of any pipeline over one member.
+// alone, the bound of any pipeline over one member. With -jobs N it reads
+// N files at a time, which gives how well this machine scales the least
+// work there is: the ceiling for licaudit's --jobs on the same files.
 //
-// Usage: floor [-inflate-only] PATH...   (a PATH may be a directory)
+// Usage: floor [-inflate-only] [-jobs N] PATH...   (a PATH may be a directory)
 package main
 
 import (
@@ -20,12 +22,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
 )
 
 func main() {
 	inflateOnly := flag.Bool("inflate-only", false, "inflate without hashing")
+	jobs := flag.Int("jobs", 1, "files read at a time")
 	flag.Parse()
 	var files []string
 	for _, p := range flag.Args() {
@@ -43,16 +48,27 @@ func main() {
 			fail(err)
 		}
 	}
-	var total int64
-	buf := make([]byte, 256<<10)
+	var total atomic.Int64
+	next := make(chan string, len(files))
 	for _, f := range files {
-		n, err := floor(f, buf, *inflateOnly)
-		if err != nil {
-			fail(fmt.Errorf("%s: %w", f, err))
-		}
-		total += n
+		next <- f
 	}
-	fmt.Printf("%d files, %d bytes inflated or read\n", len(files), total)
+	close(next)
+	var wg sync.WaitGroup
+	for range max(*jobs, 1) {
+		wg.Go(func() {
+			buf := make([]byte, 256<<10)
+			for f := range next {
+				n, err := floor(f, buf, *inflateOnly)
+				if err != nil {
+					fail(fmt.Errorf("%s: %w", f, err))
+				}
+				total.Add(n)
+			}
+		})
+	}
+	wg.Wait()
+	fmt.Printf("%d files, %d bytes inflated or read\n", len(files), total.Load())
 }
 
 // floor reads one file's content once: every member of a ZIP, or the file.
