@@ -212,22 +212,18 @@ func TestSchemaDir(t *testing.T) {
 		want       int
 		wantStderr string // part of the message of a usage error
 	}{
-		{"built-in schemas", []string{}, exitOK, ""},
-		{"strict override", []string{"--schema-dir", strict}, exitFindings, ""},
-		{"lax override", []string{"--schema-dir", lax}, exitOK, ""},
-		{"configuration", []string{"--config", cfg}, exitFindings, ""},
-		{"flag before configuration", []string{"--config", cfg, "--schema-dir", lax}, exitOK, ""},
-		{"missing directory", []string{"--schema-dir", filepath.Join(lax, "nope")}, exitUsage, "nope"},
-		{"broken schema", []string{"--schema-dir", broken}, exitUsage, "license.schema.json"},
+		{"built-in schemas", []string{bundles}, exitOK, ""},
+		{"strict override", []string{"--schema-dir", strict, bundles}, exitFindings, ""},
+		{"lax override", []string{"--schema-dir", lax, bundles}, exitOK, ""},
+		{"configuration", []string{"--config", cfg, bundles}, exitFindings, ""},
+		{"flag before configuration", []string{"--config", cfg, "--schema-dir", lax, bundles}, exitOK, ""},
+		{"missing directory", []string{"--schema-dir", filepath.Join(lax, "nope"), bundles}, exitUsage, "nope"},
+		{"broken schema", []string{"--schema-dir", broken, bundles}, exitUsage, "license.schema.json"},
 		{"schema error before a missing input", []string{"--schema-dir", broken, filepath.Join(lax, "nope.zip")}, exitUsage, "license.schema.json"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			args := append([]string{"verify", "--quiet", "--format", "json"}, tc.args...)
-			if !strings.HasSuffix(args[len(args)-1], ".zip") {
-				args = append(args, bundles)
-			}
-			code, out, errOut := licaudit(t, args...)
+			code, out, errOut := licaudit(t, append([]string{"verify", "--quiet", "--format", "json"}, tc.args...)...)
 			if code != tc.want {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.want, errOut)
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/licaudit/licaudit/bundle"
@@ -125,11 +126,18 @@ func runVerify(c *cli.Context) error {
 	// The schemas compile while the inputs are found: both come before
 	// any bundle is verified, and on a directory of small bundles such
 	// serial time is what keeps --jobs from scaling (2 ms each for 500
-	// bundles, one after the other until this).
-	schemas := compileSchemas(c.String("schema-dir"), opts.Schemas)
-	inputs, err := verify.Collect(c.Args().Slice(), opts.Detailed)
-	if opts.Schemas, err = schemas.wait(err); err != nil {
+	// bundles). A schema error is reported before an input error.
+	var inputs []verify.Input
+	var collectErr error
+	var collecting sync.WaitGroup
+	collecting.Go(func() { inputs, collectErr = verify.Collect(c.Args().Slice(), opts.Detailed) })
+	opts.Schemas, err = loadSchemas(c.String("schema-dir"), opts.Schemas)
+	collecting.Wait()
+	if err != nil {
 		return err
+	}
+	if collectErr != nil {
+		return usageError("%v", collectErr)
 	}
 	if len(inputs) == 0 {
 		return usageError("no bundle found in %s (looked for .zip, vlf_*_detailed_*.csv and FlexNet CSVs)", strings.Join(c.Args().Slice(), ", "))
@@ -155,48 +163,24 @@ func runVerify(c *cli.Context) error {
 	return nil
 }
 
-// pendingSchemas are schemas being compiled on a goroutine of their own.
-type pendingSchemas struct {
-	done chan struct{}
-	set  *schema.Set
-	err  error // a usage error, as runVerify returns it
-}
-
-// compileSchemas starts compiling the schemas of --schema-dir, or else the
+// loadSchemas compiles the schemas of --schema-dir (dir), or else the
 // built-in ones unless the configuration gave some (fromConfig).
-func compileSchemas(dir string, fromConfig *schema.Set) *pendingSchemas {
-	p := &pendingSchemas{done: make(chan struct{}), set: fromConfig}
-	if dir == "" && fromConfig != nil {
-		close(p.done)
-		return p
-	}
-	go func() {
-		defer close(p.done)
-		set, err := schema.Load(dir)
-		switch {
-		case err != nil && dir != "":
-			p.err = usageError("%v", err)
-		case err != nil:
-			p.err = cli.Exit(err.Error(), exitUsage)
-		default:
-			p.set = set
-		}
-	}()
-	return p
-}
-
-// wait returns the compiled schemas once they are ready. A schema error
-// comes before collectErr, the error of finding the inputs, as when the
-// schemas were compiled first.
-func (p *pendingSchemas) wait(collectErr error) (*schema.Set, error) {
-	<-p.done
+func loadSchemas(dir string, fromConfig *schema.Set) (*schema.Set, error) {
 	switch {
-	case p.err != nil:
-		return nil, p.err
-	case collectErr != nil:
-		return nil, usageError("%v", collectErr)
+	case dir != "":
+		set, err := schema.Load(dir)
+		if err != nil {
+			return nil, usageError("%v", err)
+		}
+		return set, nil
+	case fromConfig != nil:
+		return fromConfig, nil
 	}
-	return p.set, nil
+	set, err := schema.Load("")
+	if err != nil {
+		return nil, cli.Exit(err.Error(), exitUsage)
+	}
+	return set, nil
 }
 
 // buildReport turns results into the report every format renders.
