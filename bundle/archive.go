@@ -273,21 +273,18 @@ func (g *guardedReader) Close() error { return g.rc.Close() }
 // describeDirectoryError says what is wrong with a ZIP whose central
 // directory archive/zip refuses. Its ErrFormat and ErrUnexpectedEOF say
 // little: archive/zip reads central records until one fails, then finds
-// fewer than declared. Read again with preflight's own reader, the problem
-// is placed: the end record, a central record, or the count between them.
+// fewer than declared. Counted with preflight's own reader, the problem is
+// placed: the end record, a central record, or the count between them.
 func describeDirectoryError(r io.ReaderAt, size int64, err error) string {
 	if !errors.Is(err, zip.ErrFormat) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return describeZipError(err)
 	}
-	d, rawErr := readDirectoryEnd(r, size)
-	if rawErr != nil {
+	readable, _, d, ok := countCentralRecords(r, size, 0)
+	if !ok {
 		return describeZipError(err)
 	}
-	cd := openCentralDirectory(r, size, d)
-	for i := uint64(0); i < d.records; i++ {
-		if _, ok := cd.next(); !ok {
-			return fmt.Sprintf("has a damaged central directory: record %d of the %d its end record declares cannot be read (truncated or corrupted transfer, or a broken writer); no entry was read, send the bundle again", i+1, d.records)
-		}
+	if uint64(readable) < d.records {
+		return fmt.Sprintf("has a damaged central directory: record %d of the %d its end record declares cannot be read (truncated or corrupted transfer, or a broken writer); no entry was read, send the bundle again", readable+1, d.records)
 	}
 	return fmt.Sprintf("has a central directory that does not hold the %d records its end record declares (a corrupted transfer or a broken writer); no entry was read, send the bundle again", d.records)
 }

@@ -328,8 +328,9 @@ const centralRecordBudget = 4 << 10
 // bytes until more than limit records or more than limit times
 // centralRecordBudget bytes, without keeping them, so that an archive of a
 // million entries (or of a thousand entries of 192 KiB each) is refused
-// before archive/zip holds it. ok is false when the directory cannot be
-// found; archive/zip then says why.
+// before archive/zip holds it. With limit 0 it counts every record that
+// can be read. ok is false when the directory cannot be found; archive/zip
+// then says why.
 func countCentralRecords(r io.ReaderAt, size int64, limit int) (n int, bytes int64, d directoryEnd, ok bool) {
 	d, err := readDirectoryEnd(r, size)
 	if err != nil {
@@ -337,7 +338,7 @@ func countCentralRecords(r io.ReaderAt, size int64, limit int) (n int, bytes int
 	}
 	cd := openCentralDirectory(r, size, d)
 	maxBytes := int64(limit) * centralRecordBudget
-	for n <= limit && bytes <= maxBytes {
+	for limit <= 0 || n <= limit && bytes <= maxBytes {
 		h, more := cd.next()
 		if !more {
 			break
