@@ -1,136 +1,59 @@
 package bundle
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"io"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// zip64Entry is one stored entry of zip64Of.
-type zip64Entry struct {
-	name, content string
-	// shortCentral leaves the offset out of the central ZIP64 extra
-	// although the record's offset field is saturated.
-	shortCentral bool
-}
-
-// zip64Of writes stored entries as writers that always use ZIP64 do
-// (Info-ZIP's zip -fz, and Java and .NET when they stream): each 32-bit size
-// and offset saturated, the values in ZIP64 extra fields of both headers,
-// and ZIP64 end records. A vendor tool is free to write a small bundle so.
-func zip64Of(entries []zip64Entry) []byte {
-	le := binary.LittleEndian
-	var b, dir []byte
-	for _, e := range entries {
-		size := uint64(len(e.content))
-		crc := crc32.ChecksumIEEE([]byte(e.content))
-		offset := uint64(len(b))
-
-		b = le.AppendUint32(b, sigLocalHeader)
-		b = le.AppendUint16(b, 45) // version needed: ZIP64
-		b = le.AppendUint16(b, 0)  // flags
-		b = le.AppendUint16(b, 0)  // stored
-		b = le.AppendUint32(b, 0)  // time and date
-		b = le.AppendUint32(b, crc)
-		b = le.AppendUint32(b, max32) // compressed size
-		b = le.AppendUint32(b, max32) // uncompressed size
-		b = le.AppendUint16(b, uint16(len(e.name)))
-		b = le.AppendUint16(b, 4+16)
-		b = append(b, e.name...)
-		b = le.AppendUint16(b, zip64ExtraID)
-		b = le.AppendUint16(b, 16)
-		b = le.AppendUint64(b, size) // uncompressed first
-		b = le.AppendUint64(b, size)
-		b = append(b, e.content...)
-
-		extra := le.AppendUint64(nil, size) // uncompressed, compressed, offset
-		extra = le.AppendUint64(extra, size)
-		if !e.shortCentral {
-			extra = le.AppendUint64(extra, offset)
-		}
-		dir = le.AppendUint32(dir, sigCentralHeader)
-		dir = le.AppendUint16(dir, 45) // made by
-		dir = le.AppendUint16(dir, 45) // needed
-		dir = le.AppendUint16(dir, 0)  // flags
-		dir = le.AppendUint16(dir, 0)  // stored
-		dir = le.AppendUint32(dir, 0)  // time and date
-		dir = le.AppendUint32(dir, crc)
-		dir = le.AppendUint32(dir, max32)
-		dir = le.AppendUint32(dir, max32)
-		dir = le.AppendUint16(dir, uint16(len(e.name)))
-		dir = le.AppendUint16(dir, uint16(4+len(extra)))
-		dir = le.AppendUint16(dir, 0)     // comment
-		dir = le.AppendUint16(dir, 0)     // disk
-		dir = le.AppendUint16(dir, 0)     // internal attributes
-		dir = le.AppendUint32(dir, 0)     // external attributes
-		dir = le.AppendUint32(dir, max32) // local header offset
-		dir = append(dir, e.name...)
-		dir = le.AppendUint16(dir, zip64ExtraID)
-		dir = le.AppendUint16(dir, uint16(len(extra)))
-		dir = append(dir, extra...)
-	}
-	dirStart, n := uint64(len(b)), uint64(len(entries))
-	b = append(b, dir...)
-	end64 := uint64(len(b))
-	b = le.AppendUint32(b, sigDirectory64)
-	b = le.AppendUint64(b, 44) // the size of the rest of the record
-	b = le.AppendUint16(b, 45)
-	b = le.AppendUint16(b, 45)
-	b = le.AppendUint32(b, 0) // this disk
-	b = le.AppendUint32(b, 0) // the directory's disk
-	b = le.AppendUint64(b, n)
-	b = le.AppendUint64(b, n)
-	b = le.AppendUint64(b, uint64(len(dir)))
-	b = le.AppendUint64(b, dirStart)
-	b = le.AppendUint32(b, sigDirectory64At)
-	b = le.AppendUint32(b, 0)
-	b = le.AppendUint64(b, end64)
-	b = le.AppendUint32(b, 1) // disks
-	b = le.AppendUint32(b, sigDirectoryEnd)
-	b = le.AppendUint32(b, 0) // disks
-	b = le.AppendUint16(b, 0xffff)
-	b = le.AppendUint16(b, 0xffff)
-	b = le.AppendUint32(b, max32)
-	b = le.AppendUint32(b, max32)
-	return le.AppendUint16(b, 0) // comment
-}
-
 // TestZip64HeadersAccepted: preflight reads the local and central headers
 // itself, so it must take sizes and offsets from their ZIP64 extras where
-// the 32-bit fields are saturated. Read from the fields, the headers of a
-// good archive would disagree (4294967295 bytes against a few) and its
-// entries be blocked.
+// the 32-bit fields are saturated, as in the hostile corpus's valid export
+// in ZIP64 form (zip -fz). Read from the fields, the headers of a good
+// archive would disagree (4294967295 bytes against a few) and its entries
+// be blocked. Every entry must read as archive/zip reads the same export
+// written plainly.
 func TestZip64HeadersAccepted(t *testing.T) {
-	entries := []zip64Entry{
-		{name: "d/a.json", content: `{"datetime": "2026-11-01"}`},
-		{name: "d/b.csv", content: "Customer PKID,Count\nab12,3\n"},
-		{name: "d/c.txt", content: "third, so that two entries start past offset 0\n"},
+	plain := mustCase(t, "valid")
+	zr, err := zip.NewReader(bytes.NewReader(plain), int64(len(plain)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	a := archiveOf(zip64Of(entries), DefaultLimits())
+	a := archiveOf(mustCase(t, "valid-zip64"), DefaultLimits())
 	for _, p := range a.Problems {
 		t.Errorf("unexpected problem %s %q: %s", kindName[p.Kind], p.Entry, p.Detail)
 	}
-	if len(a.Entries) != len(entries) {
-		t.Fatalf("%d entries, want %d", len(a.Entries), len(entries))
+	if len(a.Entries) != len(zr.File) {
+		t.Fatalf("%d entries, want %d", len(a.Entries), len(zr.File))
 	}
 	for i, e := range a.Entries {
-		if e.Name != entries[i].name || e.Size != int64(len(entries[i].content)) {
-			t.Errorf("entry %d: %q of %d bytes, want %q of %d", i, e.Name, e.Size, entries[i].name, len(entries[i].content))
+		want := zr.File[i]
+		if e.Name != want.Name || e.Size != int64(want.UncompressedSize64) {
+			t.Errorf("entry %d: %q of %d bytes, want %q of %d", i, e.Name, e.Size, want.Name, want.UncompressedSize64)
 		}
-		rc, err := a.Open(e)
-		if err != nil {
-			t.Fatalf("%s: %v", e.Name, err)
+		if e.Dir {
+			continue
 		}
-		got, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil || string(got) != entries[i].content {
-			t.Errorf("%s: read %q, %v; want %q", e.Name, got, err, entries[i].content)
+		got, err := readAll(func() (io.ReadCloser, error) { return a.Open(e) })
+		wantContent, wantErr := readAll(want.Open)
+		if err != nil || wantErr != nil || !bytes.Equal(got, wantContent) {
+			t.Errorf("%s: read %q, %v; want %q, %v", e.Name, got, err, wantContent, wantErr)
 		}
 	}
+}
+
+// readAll returns the content of the reader open gives.
+func readAll(open func() (io.ReadCloser, error)) ([]byte, error) {
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
 }
 
 // TestZip64ShortCentralExtra: a central record whose offset field is
@@ -138,14 +61,11 @@ func TestZip64HeadersAccepted(t *testing.T) {
 // located. archive/zip refuses the archive with ErrFormat, as it does a
 // missing end record; the problem must say which record is broken.
 func TestZip64ShortCentralExtra(t *testing.T) {
-	a := archiveOf(zip64Of([]zip64Entry{
-		{name: "d/a.txt", content: "a"},
-		{name: "d/b.txt", content: "b", shortCentral: true},
-	}), DefaultLimits())
+	a := archiveOf(mustCase(t, "zip64-offset-missing"), DefaultLimits())
 	if len(a.Problems) != 1 || a.Problems[0].Kind != Unreadable {
 		t.Fatalf("problems %v, want the archive unreadable", kinds(a))
 	}
-	const want = "record 2 of the 2 its end record declares cannot be read"
+	const want = "record 3 of the 9 its end record declares cannot be read"
 	if d := a.Problems[0].Detail; !strings.Contains(d, want) {
 		t.Errorf("detail %q, want it to contain %q", d, want)
 	}

@@ -172,6 +172,16 @@ func Cases() []Case {
 			}),
 		},
 		{
+			Name: "zip64-offset-missing", File: BundleName,
+			What:   "the valid export in ZIP64 form, one central record's ZIP64 extra ending before the local header offset its saturated field defers to (a broken writer)",
+			Expect: []string{"zip.unreadable"},
+			Write: bundleOf(func() []rawFile {
+				files := inZip64Form(validMembers(nil))
+				files[2].patchCentral = dropZip64Offset
+				return files
+			}),
+		},
+		{
 			Name: "duplicate-entry", File: BundleName,
 			What:   "the anonymous CSV twice, once in another letter case, and a file that is also a directory",
 			Expect: []string{"zip.duplicate-entry"},
@@ -472,4 +482,17 @@ func writeManyEntries(w io.Writer) error {
 		files = append(files, stored(fmt.Sprintf("%sx/%06d.txt", Dir, i), []byte{'x'}))
 	}
 	return writeRawZip(w, files)
+}
+
+// dropZip64Offset shortens the ZIP64 extra of a central record in ZIP64
+// form (see rawFile.zip64) to the two sizes, and turns the offset's eight
+// bytes into a field of their own (Java's 0xCAFE marker), so that the
+// extra block still frames and only the offset is missing.
+func dropZip64Offset(h []byte) {
+	le := binary.LittleEndian
+	extra := h[46+int(le.Uint16(h[28:])):]
+	le.PutUint16(extra[2:], 16)
+	le.PutUint16(extra[20:], 0xcafe)
+	le.PutUint16(extra[22:], 4)
+	clear(extra[24:28])
 }

@@ -94,13 +94,15 @@ func Valid() Case {
 // misread ZIP64 extra fields find headers that disagree in it.
 func ValidZip64() Case {
 	return Case{Name: "valid-zip64", File: BundleName, What: "the valid export in ZIP64 form (zip -fz)",
-		Write: func(w io.Writer) error {
-			files := validMembers(nil)
-			for i := range files {
-				files[i].zip64 = true
-			}
-			return writeRawZip(w, files)
-		}}
+		Write: bundleOf(func() []rawFile { return inZip64Form(validMembers(nil)) })}
+}
+
+// inZip64Form puts every entry of files in ZIP64 form (see rawFile.zip64).
+func inZip64Form(files []rawFile) []rawFile {
+	for i := range files {
+		files[i].zip64 = true
+	}
+	return files
 }
 
 // Controls returns the controls: valid exports that no case's rule may

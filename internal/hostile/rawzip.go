@@ -215,7 +215,8 @@ func finishRawZip(cw *countingWriter, files []rawFile) error {
 		cw.write(b)
 		count = 0xffff
 		if forced {
-			// Every field defers to the ZIP64 record, as zip -fz writes.
+			// Every field defers to the ZIP64 record, so that a reader
+			// must take them from it.
 			dirSize, dirStart = 0xffffffff, 0xffffffff
 		}
 	}
