@@ -140,43 +140,34 @@ func TestInputsByNameAndContent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("generate: %v", err)
 	}
-	var fneZip string
-	for _, p := range fne {
-		if strings.HasSuffix(p, ".zip") {
-			fneZip = p
-		}
-	}
 	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	copyTo := func(from, name string) string {
 		b, err := os.ReadFile(from)
 		if err != nil {
 			t.Fatal(err)
 		}
-		to := filepath.Join(dir, name)
-		if err := os.WriteFile(to, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return to
+		return write(name, b)
 	}
 	var other bytes.Buffer
 	zw := zip.NewWriter(&other)
 	w, _ := zw.Create("notes/readme.txt")
 	io.WriteString(w, "not an export\n")
 	zw.Close()
-	otherZip := filepath.Join(dir, "other.zip")
-	if err := os.WriteFile(otherZip, other.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	notes := filepath.Join(dir, "notes.csv")
-	if err := os.WriteFile(notes, []byte("a,b\n1,2\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	otherZip := write("other.zip", other.Bytes())
+	notes := write("notes.csv", []byte("a,b\n1,2\n"))
 	cases := []struct {
 		path, kind string
 		want       []string // "rule: part of the message"
 	}{
 		{copyTo(voss, "renamed.zip"), "voss-license", []string{`name.pattern: the bundle name "renamed.zip" is off the grammar vlf_<provider>_<host>_license_<YYYY-MM-DD_HHMM>.zip`}},
-		{copyTo(fneZip, "extract.zip"), "flexnet-entitlements", []string{`fne.name: the extract name "extract.zip" is off the grammar Entitlements-YYYY-MM-DD-HH-MM-SS.zip`}},
+		{copyTo(fne[0], "extract.zip"), "flexnet-entitlements", []string{`fne.name: the extract name "extract.zip" is off the grammar Entitlements-YYYY-MM-DD-HH-MM-SS.zip`}},
 		{otherZip, "unknown", []string{`name.pattern: "other.zip" is neither a VOSS license bundle`}},
 		{notes, "unknown", []string{`name.pattern: "notes.csv" is neither a VOSS detailed CSV`}},
 	}
