@@ -357,8 +357,8 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo "| floor -jobs 2 | $(secs dir.floor2) s | $(cpu dir.floor2) s | $(ratio "$(wall dir.floor)" "$(wall dir.floor2)")x |"
 	echo
 	echo "Target: --jobs 2 at least 1.7x faster than --jobs 1; peak RSS under 64 MiB throughout."
-	echo "The floor reading the same files two at a time does the least work there is on two cores:"
-	echo "its speed-up is what this machine gives such a workload in this run, a reference for licaudit's."
+	echo "The floor reading the same files two at a time is a reference for licaudit's speed-up on this"
+	echo "machine in this run, not a ceiling (see docs/performance.md, --jobs)."
 } >"$RESULTS"
 log "wrote $RESULTS"
 cat "$RESULTS"

@@ -5,8 +5,9 @@
 // Plain files (a detailed CSV, a FlexNet CSV) are hashed. With
 // -inflate-only it skips the hashing, which gives the time of inflating
 // alone, the bound of any pipeline over one member. With -jobs N it reads
-// N files at a time, which gives how well this machine scales the least
-// work there is: the ceiling for licaudit's --jobs on the same files.
+// N files at a time: how well this machine scales that least work is a
+// reference for licaudit's --jobs on the same files (not a ceiling: the
+// floor makes system calls per member that licaudit does not).
 //
 // Usage: floor [-inflate-only] [-jobs N] PATH...   (a PATH may be a directory)
 package main
