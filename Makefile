@@ -82,11 +82,25 @@ bench-smoke: build
 	echo "bench-smoke: both scripts ran and wrote every figure"
 
 ## fuzz: run every fuzz target for FUZZTIME each (FUZZMINIMIZE: see above).
+# Go 1.26's fuzzing coordinator can fail a target with "context deadline
+# exceeded" as FUZZTIME runs out although no input failed
+# (go.dev/issue/75804, fixed in Go 1.27). Such a failure, with that message
+# and no failing input written under testdata/fuzz/, is reported and not
+# counted; any other failure stops the run.
 fuzz:
-	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
+	@set -e; log=$$(mktemp); status=$$(mktemp); trap 'rm -f $$log $$status' EXIT; \
+	for f in $$(grep -rl --include='*_test.go' '^func Fuzz' .); do \
 	  dir=$$(dirname $$f); \
 	  for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
-	    echo "== $$dir $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./$$dir; \
+	    echo "== $$dir $$t"; \
+	    before=$$(ls $$dir/testdata/fuzz/$$t 2>/dev/null | wc -l); \
+	    { if $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./$$dir; \
+	      then echo 0 >$$status; else echo 1 >$$status; fi; } 2>&1 | tee $$log; \
+	    if [ "$$(cat $$status)" != 0 ]; then \
+	      after=$$(ls $$dir/testdata/fuzz/$$t 2>/dev/null | wc -l); \
+	      if [ "$$after" -gt "$$before" ] || ! grep -q '^    context deadline exceeded$$' $$log; then exit 1; fi; \
+	      echo "fuzz: $$t: the coordinator's deadline race (go.dev/issue/75804), no failing input: not counted"; \
+	    fi; \
 	  done; \
 	done
 

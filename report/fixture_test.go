@@ -142,7 +142,7 @@ func fixture() *Report {
 }
 
 // render renders the fixture (or r) in a format and fails the test on error.
-func render(t *testing.T, format string, opts Options, r *Report) []byte {
+func render(t testing.TB, format string, opts Options, r *Report) []byte {
 	t.Helper()
 	if r == nil {
 		r = fixture()

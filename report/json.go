@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/licaudit/licaudit/finding"
@@ -13,10 +12,7 @@ type JSON struct{}
 
 // Render implements Renderer.
 func (JSON) Render(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(contractShape(r))
+	return encodeIndented(w, contractShape(r), "  ")
 }
 
 // contractShape returns r, or a copy of it whose nil slices and maps are
