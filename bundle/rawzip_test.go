@@ -132,14 +132,9 @@ func TestExtraFields(t *testing.T) {
 		})
 	}
 	// Stopping early, as the local header's reading does at the ZIP64
-	// field, must not yield again.
-	n := 0
+	// field: an iterator that yielded again after the loop's break would
+	// make the range statement panic.
 	for range extraFields(two) {
-		if n++; n == 1 {
-			break
-		}
-	}
-	if n != 1 {
-		t.Errorf("yielded %d times after break", n)
+		break
 	}
 }

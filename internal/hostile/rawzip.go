@@ -168,8 +168,8 @@ func (c *countingWriter) write(b []byte) {
 
 // writeRawZip writes files in order, then the central directory and its
 // end record (in ZIP64 form past 65 535 entries or when an entry is in
-// ZIP64 form), streaming: a case of a
-// hundred thousand entries needs no more memory than their headers.
+// ZIP64 form), streaming: a case of a hundred thousand entries needs no
+// more memory than their headers.
 func writeRawZip(w io.Writer, files []rawFile) error {
 	cw := &countingWriter{w: w}
 	for i := range files {
