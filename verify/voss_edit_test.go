@@ -292,11 +292,7 @@ func TestLicenseJSONMeta(t *testing.T) {
 			if c.lax {
 				opts.Schemas = lax
 			}
-			inputs, err := verify.Collect([]string{out}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkFindings(t, verify.Run(inputs, opts)[0].Findings, c.want)
+			checkFindings(t, verifyWith(t, out, opts)[0].Findings, c.want)
 		})
 	}
 }

@@ -34,16 +34,23 @@ func writeVOSS(t *testing.T, o generate.VOSSOptions) string {
 // verifyDir verifies every bundle of a directory and returns the findings.
 func verifyDir(t *testing.T, dir string) ([]verify.Result, []finding.Finding) {
 	t.Helper()
-	inputs, err := verify.Collect([]string{dir}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	results := verify.Run(inputs, verify.DefaultOptions())
+	results := verifyWith(t, dir, verify.DefaultOptions())
 	var all []finding.Finding
 	for _, r := range results {
 		all = append(all, r.Findings...)
 	}
 	return results, all
+}
+
+// verifyWith verifies the inputs found at path, a file or a directory,
+// with opts.
+func verifyWith(t *testing.T, path string, opts verify.Options) []verify.Result {
+	t.Helper()
+	inputs, err := verify.Collect([]string{path}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return verify.Run(inputs, opts)
 }
 
 func describe(fs []finding.Finding) string {
@@ -173,11 +180,11 @@ func TestInputsByNameAndContent(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.path), func(t *testing.T) {
-			inputs, err := verify.Collect([]string{c.path}, "")
-			if err != nil || len(inputs) != 1 {
-				t.Fatalf("collect: %v, %d inputs", err, len(inputs))
+			results := verifyWith(t, c.path, verify.DefaultOptions())
+			if len(results) != 1 {
+				t.Fatalf("%d inputs found, want 1", len(results))
 			}
-			r := verify.Run(inputs, verify.DefaultOptions())[0]
+			r := results[0]
 			if string(r.Kind) != c.kind {
 				t.Errorf("kind %q, want %q", r.Kind, c.kind)
 			}
