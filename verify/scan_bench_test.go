@@ -14,6 +14,7 @@ import (
 
 	"github.com/licaudit/licaudit/bundle"
 	"github.com/licaudit/licaudit/generate"
+	"github.com/licaudit/licaudit/schema"
 )
 
 // Benchmarks of the reading machinery: the CSV scanner against
@@ -211,4 +212,31 @@ func BenchmarkMemberReader(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAnonymousChecks measures all an anonymous CSV goes through
+// once inflated, as checkMember streams it: SHA-256, the scanner (on a
+// goroutine of its own) and every check of its rows (counts and totals,
+// anonymity of each cell, repeated Customer PKIDs). Run it with -cpu 1 for
+// the CPU time: with more, hashing, splitting and checking overlap and
+// ns/op is the longest of the three.
+func BenchmarkAnonymousChecks(b *testing.B) {
+	_, data, _ := benchCSV(b)
+	const stem = "CS-P_VOSS-UN-1"
+	member := &vossMember{
+		entry: &bundle.Entry{Name: "2026-11-01_0300_license/vlf_" + stem + "_anonymous_2026-11-01_0300.csv"},
+		name:  schema.VOSSName{Type: schema.TypeAnonymous, Ext: "csv"},
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v := &vossBundle{res: &Result{}, s: newSink("bench", false), opts: DefaultOptions(), stem: stem, identity: newIdentity()}
+		v.identity.addBundleNames(stem)
+		mr := newMemberReader(io.NopCloser(bytes.NewReader(data)), "SHA256")
+		v.checkCSV(member, newTextScanner(mr, v.opts.CSV.MaxLineBytes))
+		mr.finish()
+		if len(v.s.findings) != 0 || v.res.Totals.Anonymous.Customers != 100000 {
+			b.Fatalf("findings %v, totals %+v", v.s.findings, v.res.Totals.Anonymous)
+		}
+	}
 }
