@@ -100,7 +100,7 @@ func TestMemberReader(t *testing.T) {
 			if !src.closed {
 				t.Fatal("finish did not close the member")
 			}
-			if pipelined := m.hashed != nil; pipelined != (tc.size >= memberBlockSize) {
+			if pipelined := m.inflated != nil; pipelined != (tc.size >= memberBlockSize) {
 				t.Fatalf("a member of %d bytes ran as a pipeline: %v; only members beyond one block of %d should", tc.size, pipelined, memberBlockSize)
 			}
 		})
