@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 	"strings"
@@ -247,7 +248,7 @@ func (id *identity) inspect(cell string) cellReport {
 	// word: it can be a known name, but no hierarchy path; and when no
 	// name of one word has its length, nothing at all.
 	oneWord := isASCIIWord(cell)
-	if oneWord && !id.detailed.mayHoldWord(len(cell)) && !id.bundle.mayHoldWord(len(cell)) {
+	if oneWord && !id.mayHoldWord(len(cell)) {
 		return r
 	}
 	id.init()
@@ -301,14 +302,51 @@ func (id *identity) inspect(cell string) cellReport {
 	return cellReport{}
 }
 
-// isASCIIWord says whether a cell is ASCII letters and digits only.
+// mayHoldWord says whether a name of one word and n bytes is known: an
+// ASCII word of another length can be no name and no hierarchy path.
+func (id *identity) mayHoldWord(n int) bool {
+	return id.detailed.mayHoldWord(n) || id.bundle.mayHoldWord(n)
+}
+
+// isASCIIWord says whether a cell is ASCII letters and digits only. Most
+// cells it sees are PKIDs of 24 such bytes, so it looks at eight at a time
+// (see wordOfLetters); a tail shorter than eight is padded with '0'.
 func isASCIIWord(cell string) bool {
-	for i := 0; i < len(cell); i++ {
-		if c := cell[i]; c >= utf8.RuneSelf || !asciiWord[c] {
+	i := 0
+	for ; i+8 <= len(cell); i += 8 {
+		if !wordOfLetters(load64(cell[i : i+8])) {
 			return false
 		}
 	}
-	return len(cell) > 0
+	if i == len(cell) {
+		return i > 0
+	}
+	w := [8]byte{'0', '0', '0', '0', '0', '0', '0', '0'}
+	copy(w[:], cell[i:])
+	return wordOfLetters(binary.LittleEndian.Uint64(w[:]))
+}
+
+// load64 returns the first eight bytes of s as a little-endian word.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// wordOfLetters says whether each of the eight bytes of x is an ASCII
+// letter or digit. For a byte b below 0x80, b + (0x80-lo) has bit 7 set
+// exactly when b >= lo, and b + (0x7f-hi) exactly when b > hi, and neither
+// sum carries into the next byte; letters are compared in lower case
+// (b | 0x20, which takes no other byte into a-z). For a byte of 0x80 or
+// more, the first sum has bit 7 set only when it does not wrap, and then
+// so has the second: the byte is in no range, and x is refused whatever a
+// carry out of it does to the byte after it.
+func wordOfLetters(x uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	digit := (x + (0x80-'0')*ones) &^ (x + (0x7f-'9')*ones)
+	lower := x | 0x20*ones
+	letter := (lower + (0x80-'a')*ones) &^ (lower + (0x7f-'z')*ones)
+	return (digit|letter)&high == high
 }
 
 // mayHoldName says whether a cell has a letter (or a non-ASCII byte, which

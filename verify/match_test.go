@@ -789,3 +789,32 @@ func (s *nameSet) scan(text []byte, found func(start, end int, in nameInfo) bool
 	var sc nameScanner
 	sc.scan(text, []*nameSet{s}, found)
 }
+
+// TestIsASCIIWord holds the eight-bytes-at-a-time isASCIIWord to its
+// definition, a byte at a time: every byte value at every position of
+// cells of 1 to 25 bytes (one to three words and every tail length).
+func TestIsASCIIWord(t *testing.T) {
+	want := func(cell string) bool {
+		for i := 0; i < len(cell); i++ {
+			if cell[i] >= utf8.RuneSelf || !asciiWord[cell[i]] {
+				return false
+			}
+		}
+		return cell != ""
+	}
+	if isASCIIWord("") {
+		t.Error(`isASCIIWord("") = true, want false`)
+	}
+	const base = "aZ09zA9b0Yq7Mx3Kp5Lw8Nc1R"
+	for n := 1; n <= len(base); n++ {
+		for pos := range n {
+			b := []byte(base[:n])
+			for c := range 256 {
+				b[pos] = byte(c)
+				if got := isASCIIWord(string(b)); got != want(string(b)) {
+					t.Fatalf("isASCIIWord(%q) = %v, want %v", b, got, !got)
+				}
+			}
+		}
+	}
+}
