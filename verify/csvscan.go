@@ -86,6 +86,9 @@ func (s *csvScanner) intern(line []byte) string {
 	case len(line) == 0:
 		return ""
 	case len(line) > csvArenaSize/4:
+		if s.arenas != nil {
+			s.arenas.own = true
+		}
 		return string(line)
 	case cap(s.arena)-len(s.arena) < len(line):
 		switch {
@@ -125,6 +128,9 @@ func (s *csvScanner) arenaSize(n int) int {
 type lineArenas struct {
 	bufs [][]byte
 	used int // bufs[:used] hold text of the batch
+	// own says a line of the batch is a string of its own, too long for
+	// an arena (see csvScanner.intern).
+	own bool
 }
 
 // next returns an empty arena for the batch.

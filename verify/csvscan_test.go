@@ -396,6 +396,48 @@ func TestAheadBatchBytes(t *testing.T) {
 	}
 }
 
+// TestAheadReleasesLongLines checks that a batch used again lets go of
+// the lines of its last use that were strings of their own (longer than an
+// arena takes), so they are not kept alive for the rest of the member, and
+// that it still reads its new rows right. The long line ends the first
+// batch, and the rows after it have fewer fields, so that the second use
+// of the batch does not write over where its fields were.
+func TestAheadReleasesLongLines(t *testing.T) {
+	long := strings.Repeat("x", csvArenaSize/4+1)
+	text := strings.Repeat("ab,2\n", batchRecords()-1) + long + ",1\n" + strings.Repeat("ab\n", 20*batchRecords())
+	a := startAhead(newCSVScanner(strings.NewReader(text)))
+	defer a.stopAhead()
+	if _, _, _, err := a.next(); err != nil {
+		t.Fatal(err)
+	}
+	first, left := a.cur, false
+	if n := len(first.items); n != batchRecords() || first.fields[len(first.fields)-2] != long {
+		t.Fatalf("the first batch holds %d records, the last not the long line; want %d", n, batchRecords())
+	}
+	for rows := 1; ; rows++ {
+		rec, _, _, err := a.next()
+		if err == io.EOF {
+			t.Fatalf("the batch of the long line was not used again in %d rows", rows)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.cur != first {
+			left = true
+		} else if left {
+			if len(rec) != 1 || rec[0] != "ab" {
+				t.Fatalf("row %d is %q, want [ab]", rows+1, rec)
+			}
+			break // its rows are those of its second use
+		}
+	}
+	for i, f := range first.fields[:cap(first.fields)] {
+		if len(f) > csvArenaSize/4 {
+			t.Fatalf("field %d of the batch used again still holds a line of %d bytes from its last use", i, len(f))
+		}
+	}
+}
+
 // TestSmallCSVArena checks that a CSV the scanner holds whole keeps its
 // text in one arena of its own size, not in one of csvArenaSize: 500 small
 // bundles made 36 MB of arenas, mostly unused.
