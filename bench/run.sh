@@ -7,8 +7,11 @@
 # kept between runs, keyed by the generator's source and parameters.
 #
 # Environment: RUNS (default 5) runs per measurement, medians reported;
-# QUICK_RUNS (default 21) for the directory of small bundles, whose runs take
-# a third of a second and so vary most with whatever else the machine does;
+# QUICK_RUNS (default 21) for the directory of small bundles and for the VOSS
+# bundle against the floor and unzip, whose runs take a third to half a
+# second and so vary most with whatever else the machine does (medians of 5
+# of the VOSS bundle put unzip at 0.92x to 1.13x licaudit's speed from run
+# to run, where the two differ by a few percent);
 # SLOW_RUNS (default 1) for csvclean on the FlexNet extract, which takes
 # minutes per run; BIG_RUNS (default 3) for the extract with a member over
 # 1 GiB; FNE_ENTITLEMENTS, FNE_BIG_ENTITLEMENTS, VOSS_CUSTOMERS, DIR_BUNDLES
@@ -239,7 +242,8 @@ rss_mib() { awk -v k="$(get "$1" 4)" 'BEGIN{printf "%.0f", k/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-measure "$RUNS" voss.licaudit voss.floor voss.inflate voss.unzip voss.unzipinflate voss.csvclean
+measure "$QUICK_RUNS" voss.licaudit voss.floor voss.inflate voss.unzip voss.unzipinflate
+measure "$RUNS" voss.csvclean
 measure "$RUNS" intake.licaudit intake.floor
 measure "$RUNS" fne.licaudit fne.floor fne.inflate fne.unzip
 measure "$SLOW_RUNS" fne.csvclean
@@ -276,7 +280,7 @@ DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=
 	echo "# Benchmark results"
 	echo
 	echo "Written by \`bench/run.sh\` (run by \`make bench\`) on $(date -u '+%Y-%m-%d %H:%M UTC'). Medians of $RUNS runs"
-	echo "(the directory: $QUICK_RUNS; csvclean on the FlexNet extract and unzip on the directory: $SLOW_RUNS; the large member: $BIG_RUNS),"
+	echo "(the VOSS bundle against the floor and unzip, and the directory: $QUICK_RUNS; csvclean on the FlexNet extract and unzip on the directory: $SLOW_RUNS; the large member: $BIG_RUNS),"
 	echo "wall-clock time (to the microsecond) and CPU time"
 	echo "(user + system, to the hundredth); peak RSS is the largest of the runs (\`/usr/bin/time\`)."
 	echo
