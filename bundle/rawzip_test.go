@@ -73,8 +73,14 @@ func TestZip64ShortCentralExtra(t *testing.T) {
 
 // TestDirectoryCountMismatch: an end record declaring more or fewer
 // central records than there are makes archive/zip fail (with
-// ErrUnexpectedEOF here); the problem says which of the two it is.
+// ErrUnexpectedEOF here); the problem says which of the two it is, in the
+// hostile corpus's case as in an archive edited here.
 func TestDirectoryCountMismatch(t *testing.T) {
+	a := archiveOf(mustCase(t, "directory-count"), DefaultLimits())
+	const want = "record 10 of the 12 its end record declares cannot be read"
+	if len(a.Problems) != 1 || a.Problems[0].Kind != Unreadable || !strings.Contains(a.Problems[0].Detail, want) {
+		t.Errorf("directory-count: problems %v (%v), want one unreadable saying %q", kinds(a), a.Problems, want)
+	}
 	good := zipOf(t, map[string]string{"d/a.txt": "a", "d/b.txt": "b"})
 	end := bytes.LastIndex(good, binary.LittleEndian.AppendUint32(nil, sigDirectoryEnd))
 	for _, c := range []struct {

@@ -111,6 +111,19 @@ func Cases() []Case {
 			},
 		},
 		{
+			Name: "directory-count", File: BundleName,
+			What:   "a valid bundle whose end record declares 12 central records where the directory holds 9 (a writer that counted members it did not write)",
+			Expect: []string{"zip.unreadable"},
+			Write: func(w io.Writer) error {
+				b := validBundle(nil)
+				end := bytes.LastIndex(b, binary.LittleEndian.AppendUint32(nil, 0x06054b50))
+				binary.LittleEndian.PutUint16(b[end+8:], 12)  // records on this disk
+				binary.LittleEndian.PutUint16(b[end+10:], 12) // records in all
+				_, err := w.Write(b)
+				return err
+			},
+		},
+		{
 			Name: "header-mismatch", File: BundleName,
 			What:   "the local headers of the patch log and the anonymous CSV disagree with the central directory (name; uncompressed size)",
 			Expect: []string{"zip.header-mismatch"},
