@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 
@@ -79,7 +78,7 @@ type Archive struct {
 // when the file itself cannot be read; a file that is not a usable ZIP gives
 // an Archive with an Unreadable problem and no entries.
 func Open(path string, lim Limits) (*Archive, error) {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}

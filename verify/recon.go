@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -403,7 +402,7 @@ func (t *customerTable) pkidsAt(lines []int) []string {
 	for _, l := range lines {
 		want[l] = true
 	}
-	f, err := os.Open(t.path)
+	f, err := openFile(t.path)
 	if err != nil {
 		return make([]string, len(lines)) // the lines still say where
 	}

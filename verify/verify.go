@@ -267,7 +267,7 @@ func Verify(in Input, opts Options) Result {
 	}
 	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
 	s := newSink(filepath.Base(in.Path), opts.ShowValues)
-	f, err := os.Open(in.Path)
+	f, err := bundle.OpenFile(in.Path)
 	if err != nil {
 		s.add(ruleZipUnreadable, at{}, "the file cannot be read: %v", err)
 		res.Findings = s.finish()
@@ -474,7 +474,7 @@ func hasProblem(a *bundle.Archive, k bundle.ProblemKind) bool {
 // openFile opens a plain file as a member-like stream for the CSV and JSON
 // readers.
 func openFile(path string) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, err := bundle.OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
