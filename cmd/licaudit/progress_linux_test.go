@@ -38,6 +38,11 @@ func openPTY(t *testing.T) (controller, terminal *os.File) {
 		t.Skip("no pseudo-terminal:", err)
 	}
 	t.Cleanup(func() { ptmx.Close(); pts.Close() })
+	// A new pseudo-terminal is 0 columns wide until a terminal emulator
+	// says otherwise; this one is an ordinary 100 x 30.
+	if err := unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 30, Col: 100}); err != nil {
+		t.Skip("pseudo-terminal size:", err)
+	}
 	return ptmx, pts
 }
 
@@ -93,11 +98,12 @@ func TestProgressOnTerminal(t *testing.T) {
 	if !want.MatchString(shown) {
 		t.Errorf("the terminal showed %q, want the bundles done of the total and the bytes verified (%s)", shown, want)
 	}
-	// Cleared on finish: the last line drawn is blank, so that nothing is
-	// left above the shell's prompt.
-	lines := strings.Split(shown, "\r")
-	if last := lines[len(lines)-1]; strings.TrimSpace(last) != "" {
-		t.Errorf("the display was not cleared: it ends with %q", last)
+	// Cleared on finish, so that nothing is left above the shell's
+	// prompt: the last thing written moves the cursor up to the line drawn
+	// and erases from there to the end of the screen.
+	const upAndErase = "\x1b[1A\x1b[J"
+	if !strings.HasSuffix(shown, upAndErase) {
+		t.Errorf("the display was not cleared: the terminal showed %q, which does not end with %q", shown, upAndErase)
 	}
 
 	if code, shown := verifyOnTerminal(t, "verify", "--quiet", "--format", "json", "--output", report, dir); code != exitOK || shown != "" {
