@@ -104,12 +104,15 @@ func NewArchive(r io.ReaderAt, size int64, lim Limits) *Archive {
 		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Detail: "is empty (0 bytes): the transfer did not complete; send the bundle again"})
 		return a
 	}
-	if tooManyEntries(a, r, size) {
+	// One count of the central directory serves the entry limit and, when
+	// archive/zip refuses the directory, the message saying where it breaks.
+	dir := countCentralRecords(r, size, a.lim.MaxEntries)
+	if tooManyEntries(a, dir) {
 		return a
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Detail: describeDirectoryError(r, size, err)})
+		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Detail: describeDirectoryError(dir, err)})
 		return a
 	}
 	zr.RegisterDecompressor(zip.Deflate, newInflater)
@@ -272,20 +275,17 @@ func (g *guardedReader) Close() error { return g.rc.Close() }
 // describeDirectoryError says what is wrong with a ZIP whose central
 // directory archive/zip refuses. Its ErrFormat and ErrUnexpectedEOF say
 // little: archive/zip reads central records until one fails, then finds
-// fewer than declared. Counted with preflight's own reader, the problem is
-// placed: the end record, a central record, or the count between them.
-func describeDirectoryError(r io.ReaderAt, size int64, err error) string {
-	if !errors.Is(err, zip.ErrFormat) && !errors.Is(err, io.ErrUnexpectedEOF) {
+// fewer than declared. Counted with preflight's own reader (dir, complete
+// since the entry limit let the archive through), the problem is placed:
+// the end record, a central record, or the count between them.
+func describeDirectoryError(dir centralCount, err error) string {
+	if !dir.found || !errors.Is(err, zip.ErrFormat) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return describeZipError(err)
 	}
-	readable, _, d, ok := countCentralRecords(r, size, 0)
-	if !ok {
-		return describeZipError(err)
+	if uint64(dir.records) < dir.end.records {
+		return fmt.Sprintf("has a damaged central directory: record %d of the %d its end record declares cannot be read (truncated or corrupted transfer, or a broken writer); no entry was read, send the bundle again", dir.records+1, dir.end.records)
 	}
-	if uint64(readable) < d.records {
-		return fmt.Sprintf("has a damaged central directory: record %d of the %d its end record declares cannot be read (truncated or corrupted transfer, or a broken writer); no entry was read, send the bundle again", readable+1, d.records)
-	}
-	return fmt.Sprintf("has a central directory that does not hold the %d records its end record declares (a corrupted transfer or a broken writer); no entry was read, send the bundle again", d.records)
+	return fmt.Sprintf("has a central directory that does not hold the %d records its end record declares (a corrupted transfer or a broken writer); no entry was read, send the bundle again", dir.end.records)
 }
 
 func describeZipError(err error) string {

@@ -139,28 +139,24 @@ func addCapped(a, b int64) int64 {
 	return a + b
 }
 
-// tooManyEntries refuses, before archive/zip parses it, an archive with
-// more central directory records than lim.MaxEntries, or a central
-// directory beyond MaxEntries times centralRecordBudget bytes: parsing holds
+// tooManyEntries refuses, before archive/zip parses it, an archive whose
+// central directory (counted as dir) has more records than lim.MaxEntries,
+// or more than MaxEntries times centralRecordBudget bytes: parsing holds
 // every record in memory, and a hostile archive can hold millions of
 // records, or records of kilobyte names, extra fields and comments. It
 // reports whether the archive was refused.
-func tooManyEntries(a *Archive, r io.ReaderAt, size int64) bool {
-	if a.lim.MaxEntries <= 0 {
-		return false
-	}
-	n, dirBytes, d, ok := countCentralRecords(r, size, a.lim.MaxEntries)
+func tooManyEntries(a *Archive, dir centralCount) bool {
 	switch {
-	case !ok:
+	case a.lim.MaxEntries <= 0 || !dir.found:
 		return false
-	case n > a.lim.MaxEntries:
+	case dir.records > a.lim.MaxEntries:
 		declared := ""
-		if d.records > uint64(a.lim.MaxEntries) {
-			declared = fmt.Sprintf(" (its end record declares %d)", d.records)
+		if dir.end.records > uint64(a.lim.MaxEntries) {
+			declared = fmt.Sprintf(" (its end record declares %d)", dir.end.records)
 		}
 		a.problem(LimitExceeded, nil, false, "holds more than %d entries%s, the limit (limits.zip.max_entries); no entry was read: a real export has a handful", a.lim.MaxEntries, declared)
-	case dirBytes > int64(a.lim.MaxEntries)*centralRecordBudget:
-		a.problem(LimitExceeded, nil, false, "has a central directory of more than %d bytes within its first %d entries: names, extra fields or comments of kilobytes each, where %d bytes per entry of limits.zip.max_entries are allowed; no entry was read", int64(a.lim.MaxEntries)*centralRecordBudget, n, centralRecordBudget)
+	case dir.bytes > int64(a.lim.MaxEntries)*centralRecordBudget:
+		a.problem(LimitExceeded, nil, false, "has a central directory of more than %d bytes within its first %d entries: names, extra fields or comments of kilobytes each, where %d bytes per entry of limits.zip.max_entries are allowed; no entry was read", int64(a.lim.MaxEntries)*centralRecordBudget, dir.records, centralRecordBudget)
 	default:
 		return false
 	}

@@ -324,27 +324,37 @@ func extraFields(extra []byte) iter.Seq2[uint16, []byte] {
 // extra field and comment in memory, and each may be 64 KiB.
 const centralRecordBudget = 4 << 10
 
+// centralCount is what countCentralRecords finds of a central directory.
+type centralCount struct {
+	records int   // records read (complete unless the limit stopped it)
+	bytes   int64 // their size
+	end     directoryEnd
+	found   bool // the end record was found; if not, archive/zip says why
+}
+
 // countCentralRecords counts the central directory's records and their
 // bytes until more than limit records or more than limit times
 // centralRecordBudget bytes, without keeping them, so that an archive of a
 // million entries (or of a thousand entries of 192 KiB each) is refused
 // before archive/zip holds it. With limit 0 it counts every record that
-// can be read. ok is false when the directory cannot be found; archive/zip
-// then says why.
-func countCentralRecords(r io.ReaderAt, size int64, limit int) (n int, bytes int64, d directoryEnd, ok bool) {
+// can be read. Short of the limit, the count is every record that can be
+// read: what describeDirectoryError needs when archive/zip refuses the
+// directory.
+func countCentralRecords(r io.ReaderAt, size int64, limit int) (c centralCount) {
 	d, err := readDirectoryEnd(r, size)
 	if err != nil {
-		return 0, 0, d, false
+		return c
 	}
+	c.end, c.found = d, true
 	cd := openCentralDirectory(r, size, d)
 	maxBytes := int64(limit) * centralRecordBudget
-	for limit <= 0 || n <= limit && bytes <= maxBytes {
+	for limit <= 0 || c.records <= limit && c.bytes <= maxBytes {
 		h, more := cd.next()
 		if !more {
 			break
 		}
-		n++
-		bytes += h.recordLen
+		c.records++
+		c.bytes += h.recordLen
 	}
-	return n, bytes, d, true
+	return c
 }
