@@ -1,0 +1,108 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestReadJSONFindings states, for documents that readJSON must refuse or
+// flag, the rule, the line and a part of the message a user reads. The
+// large documents put the fault past the decoder's first buffers, where
+// the line comes from the text scanner's recent chunks.
+func TestReadJSONFindings(t *testing.T) {
+	big := func(n int, tail string) string {
+		var b strings.Builder
+		b.WriteString("{\n")
+		for i := range n {
+			b.WriteString(`  "k` + strconv.Itoa(i) + `": "a value long enough to fill the decoder's buffers",` + "\n")
+		}
+		b.WriteString(tail)
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name, doc string
+		ok        bool
+		rule      string
+		line      int
+		message   string
+	}{
+		{"trailing comma", "{\n  \"a\": 1,\n}\n", false, "json.syntax", 2, "invalid character ','"},
+		{"missing colon", "{\n  \"a\"\n  1\n}\n", false, "json.syntax", 3, "after object name (expecting ':')"},
+		{"bad literal", "[\n  tru\n]\n", false, "json.syntax", 2, "invalid"},
+		{"truncated in a string", "{\n  \"a\": \"b", false, "json.syntax", 2, "truncated"},
+		{"truncated between values", "{\n  \"a\": 1,\n", false, "json.syntax", 3, "truncated"},
+		{"empty", "", false, "json.syntax", 1, "ends before its value is complete"},
+		{"trailing data", "{}\n\n[]\n", false, "json.syntax", 3, "more data after the JSON value"},
+		{"second value glued on", "{}x", false, "json.syntax", 1, "invalid character 'x'"},
+		{"duplicate key after a nested value", "{\n  \"a\": {\"x\": [1]},\n  \"a\": 2\n}\n", true, "json.duplicate-key", 0, `the key "a" appears twice in the object at /`},
+		{"duplicate key", "{\n  \"a\": {\"b\": 1, \"b\": 2}\n}\n", true, "json.duplicate-key", 0, `the key "b" appears twice in the object at /a`},
+		{"fault deep in a large document", big(20000, "  \"last\" 1\n}\n"), false, "json.syntax", 20002, "expecting ':'"},
+		{"trailing data after a large document", big(20000, "  \"last\": 1\n}\n\n{}\n"), false, "json.syntax", 20005, "more data after"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSink("b.zip", false)
+			ts := newTextScanner(bytes.NewReader([]byte(tc.doc)), 0)
+			ts.keepRecent()
+			_, _, ok := readJSON(s, "m.json", ts, DefaultJSONLimits())
+			if ok != tc.ok {
+				t.Errorf("ok = %v, want %v", ok, tc.ok)
+			}
+			fs := s.finish()
+			if len(fs) != 1 {
+				t.Fatalf("findings %+v, want one %s", fs, tc.rule)
+			}
+			f := fs[0]
+			if f.Rule != tc.rule || f.Line != tc.line || !strings.Contains(f.Message, tc.message) {
+				t.Errorf("finding %s line %d %q, want %s line %d with %q", f.Rule, f.Line, f.Message, tc.rule, tc.line, tc.message)
+			}
+		})
+	}
+}
+
+// TestReadJSONValue checks the value built for schema validation: numbers
+// stay as written (json.Number), and the last of repeated keys wins, as
+// with encoding/json.
+func TestReadJSONValue(t *testing.T) {
+	v, built, ok, rules := jsonFindings([]byte(`{"n": 1.50, "big": 1e999, "s": "caf\u00e9", "t": true, "f": false, "z": null, "a": [1, "x"], "d": 1, "d": 2}`), DefaultJSONLimits())
+	if !ok || !built {
+		t.Fatalf("ok %v built %v rules %v", ok, built, rules)
+	}
+	got := v.(map[string]any)
+	for k, want := range map[string]string{"n": "1.50", "big": "1e999", "s": "café", "t": "true", "f": "false", "z": "<nil>", "a": "[1 x]", "d": "2"} {
+		if s := fmt.Sprint(got[k]); s != want {
+			t.Errorf("%s = %s, want %s", k, s, want)
+		}
+	}
+	if _, isNumber := got["n"].(json.Number); !isNumber {
+		t.Errorf("n is %T, want json.Number", got["n"])
+	}
+	if len(rules) != 1 || rules[0] != "json.duplicate-key" {
+		t.Errorf("rules %v, want one json.duplicate-key", rules)
+	}
+}
+
+// BenchmarkReadJSON parses the JSON members of the test corpus (license,
+// patch and adaptation logs, a few KB each) as a bundle's check reads
+// them: through the text scanner, value built for the schema.
+func BenchmarkReadJSON(b *testing.B) {
+	docs := corpusSeeds(b, ".json", 40)
+	var size int64
+	for _, d := range docs {
+		size += int64(len(d))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			s := newSink("b.zip", false)
+			ts := newTextScanner(bytes.NewReader(d), 0)
+			ts.keepRecent()
+			readJSON(s, "m.json", ts, DefaultJSONLimits())
+		}
+	}
+	b.ReportMetric(float64(len(docs)), "documents")
+}
