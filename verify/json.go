@@ -75,8 +75,8 @@ type jsonFrame struct {
 //
 // The tokens come from jsontext (encoding/json/v2's streaming layer), not
 // from encoding/json's Decoder.Token: on a license JSON of 2.6 KB that took
-// 70 µs and 693 allocations, jsontext 16 µs and 36, and the JSON members
-// were a seventh of the CPU time of a directory of small bundles. The
+// 70 µs and 693 allocations, jsontext 16 µs and 36; the JSON members
+// were a seventh of a CPU profile of a directory of small bundles. The
 // grammar is the same (FuzzJSON holds the two to it); duplicate keys and
 // invalid UTF-8 are let through to be reported here and by the text scanner
 // rather than ending the parse.
