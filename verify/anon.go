@@ -273,12 +273,13 @@ func (v *vossBundle) checkCell(c *csvFile, cell string, i, line int) {
 	// Letters and digits only, so no path, no e-mail address and no
 	// phone number (it has a letter: it is not digits only); and no name
 	// has its length. Most cells left are such PKIDs.
-	if isASCIIWord(cell) && !v.identity.mayHoldWord(len(cell)) {
+	oneWord := isASCIIWord(cell)
+	if oneWord && !v.identity.mayHoldWord(len(cell)) {
 		return
 	}
 	col := c.header[i]
 	where := at{file: c.member, line: line, location: col}
-	switch r := v.identity.inspect(cell); {
+	switch r := v.identity.inspect(cell, oneWord); {
 	case r.hierarchy == hierarchyRoot:
 		v.s.add(ruleAnonHierarchyPath, where, "the cell %s is a friendly hierarchy path (it holds the root sys.hcs), which names customers; re-run the export", v.s.value(cell))
 	case r.hierarchy == hierarchyKnown:

@@ -77,7 +77,7 @@ func TestInspectKnownNames(t *testing.T) {
 	}
 	id := testIdentity()
 	for _, c := range cases {
-		r := id.inspect(c.cell)
+		r := inspectCell(id, c.cell)
 		if r.hierarchy != notHierarchy {
 			t.Errorf("%q taken for a hierarchy path (%d)", c.cell, r.hierarchy)
 			continue
@@ -106,11 +106,11 @@ func TestInspectHierarchyPaths(t *testing.T) {
 	}
 	id := testIdentity()
 	for _, c := range cases {
-		if r := id.inspect(c.cell); r.hierarchy != c.how {
+		if r := inspectCell(id, c.cell); r.hierarchy != c.how {
 			t.Errorf("inspect(%q).hierarchy = %d, want %d (%+v)", c.cell, r.hierarchy, c.how, r)
 		}
 	}
-	r := id.inspect("CS-P.CS-NB.Acme Corp")
+	r := inspectCell(id, "CS-P.CS-NB.Acme Corp")
 	if r.kinds != kindCustomer || r.name != "acme corp" {
 		t.Errorf("the path's finding names %q (%s), want the customer component", r.name, r.kinds)
 	}
@@ -128,7 +128,7 @@ func TestOrdinaryValuesAreNotHierarchyPaths(t *testing.T) {
 		"https://example.com/a/b", "Yes/No", "Phones/User", "12.5%", "1,234.56", "PKID.5C9B3E2F.A1B2",
 		"urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66", "a.b.c", "ab.cd.ef",
 	} {
-		if r := id.inspect(cell); r.hierarchy != notHierarchy || r.kinds != 0 {
+		if r := inspectCell(id, cell); r.hierarchy != notHierarchy || r.kinds != 0 {
 			t.Errorf("ordinary value %q fired: %+v", cell, r)
 		}
 	}
@@ -157,7 +157,7 @@ func TestBundleNameSplit(t *testing.T) {
 				id.useBundleMetadata(stem, c.provider, c.host)
 			}
 			for cell, want := range c.find {
-				if got := id.inspect(cell).kinds; got != want {
+				if got := inspectCell(id, cell).kinds; got != want {
 					t.Errorf("%q: kinds %q, want %q", cell, got, want)
 				}
 			}
@@ -168,7 +168,7 @@ func TestBundleNameSplit(t *testing.T) {
 	id.addBundleNames(stem)
 	id.useBundleMetadata(stem, "Big_Telco", "voss_prod_2")
 	id.useBundleMetadata(stem, "", "another")
-	if id.inspect("voss_prod_2").kinds != kindBundleHost {
+	if inspectCell(id, "voss_prod_2").kinds != kindBundleHost {
 		t.Errorf("a later CSV's metadata undid the split")
 	}
 }
@@ -270,7 +270,7 @@ func TestInspectLongCells(t *testing.T) {
 		{strings.Repeat("sys.", 250_000), notHierarchy},
 		{strings.Repeat("Ab Cd/", 170_000) + "Gh", hierarchyShape},
 	} {
-		if r := id.inspect(c.cell); r.hierarchy != c.how {
+		if r := inspectCell(id, c.cell); r.hierarchy != c.how {
 			t.Errorf("%q…: hierarchy %d, want %d", c.cell[:12], r.hierarchy, c.how)
 		}
 	}

@@ -238,18 +238,15 @@ type span struct{ a, b int }
 
 // inspect looks for customer identity in one cell: a hierarchy path, or a
 // known name as the whole cell, a component of a path or a part of a
-// longer value at word boundaries.
-func (id *identity) inspect(cell string) cellReport {
+// longer value at word boundaries. oneWord is isASCIIWord(cell), which the
+// caller has decided: a cell of ASCII letters and digits only (most are
+// PKIDs) is one word, which can be a known name but no hierarchy path. The
+// caller also skips such a cell when no name of one word has its length
+// (identity.mayHoldWord), before inspect and the other checks of a cell.
+func (id *identity) inspect(cell string, oneWord bool) cellReport {
 	var r cellReport
 	if !mayHoldName(cell) {
 		return r // counts: no name has no letter
-	}
-	// A cell of ASCII letters and digits only (most are PKIDs) is one
-	// word: it can be a known name, but no hierarchy path; and when no
-	// name of one word has its length, nothing at all.
-	oneWord := isASCIIWord(cell)
-	if oneWord && !id.mayHoldWord(len(cell)) {
-		return r
 	}
 	id.init()
 	id.buf = foldName(id.buf[:0], cell)

@@ -525,7 +525,7 @@ func TestInspectIgnoresPunctuation(t *testing.T) {
 	}
 	id := testIdentity()
 	for _, c := range cases {
-		r := id.inspect(c.cell)
+		r := inspectCell(id, c.cell)
 		if r.hierarchy != c.how || r.kinds != c.kinds || r.exact != c.exact || r.name != c.name {
 			t.Errorf("inspect(%q) = %+v; want hierarchy %d, kinds %q, exact %v, name %q", c.cell, r, c.how, c.kinds, c.exact, c.name)
 		}
@@ -557,7 +557,7 @@ func FuzzNameMatcher(f *testing.F) {
 			id.add(n, kinds[i])
 		}
 		id.useBundleMetadata("P_H", "P", "H")
-		r := id.inspect(cell) // must not panic
+		r := inspectCell(&id, cell) // must not panic
 		if r.hierarchy == notHierarchy && r.kinds != 0 && !utf8.ValidString(r.name) && utf8.ValidString(cell) {
 			t.Errorf("the name found in a valid cell is not valid UTF-8: %q", r.name)
 		}
@@ -705,7 +705,7 @@ func BenchmarkIdentityCells(b *testing.B) {
 				for b.Loop() {
 					found = 0
 					for _, c := range bc.cells {
-						if r := id.inspect(c); r.kinds != 0 || r.hierarchy != notHierarchy {
+						if r := inspectCell(id, c); r.kinds != 0 || r.hierarchy != notHierarchy {
 							found++
 						}
 					}
@@ -722,7 +722,7 @@ func TestBenchmarkDataIsSane(t *testing.T) {
 	id := buildIdentity(names)
 	found := 0
 	for _, c := range benchTextCells(20_000, names) {
-		if r := id.inspect(c); r.kinds&kindCustomer != 0 {
+		if r := inspectCell(id, c); r.kinds&kindCustomer != 0 {
 			found++
 		}
 	}
@@ -730,7 +730,7 @@ func TestBenchmarkDataIsSane(t *testing.T) {
 		t.Errorf("found names in %d of the 20 cells that hold one", found)
 	}
 	for _, c := range benchCells(1000) {
-		if r := id.inspect(c); r.kinds != 0 || r.hierarchy != notHierarchy {
+		if r := inspectCell(id, c); r.kinds != 0 || r.hierarchy != notHierarchy {
 			t.Errorf("PKID or count %q taken for a name: %+v", c, r)
 		}
 	}
@@ -764,7 +764,7 @@ func TestInspectOneWordCell(t *testing.T) {
 		"zenith2":                  0,
 		"5885db5c76b7e49f8ae32b27": 0,
 	} {
-		if got := id.inspect(cell); got.kinds != want || got.hierarchy != notHierarchy {
+		if got := inspectCell(id, cell); got.kinds != want || got.hierarchy != notHierarchy {
 			t.Errorf("inspect(%q) = %+v, want kinds %v", cell, got, want)
 		}
 	}
@@ -817,4 +817,11 @@ func TestIsASCIIWord(t *testing.T) {
 			}
 		}
 	}
+}
+
+// inspectCell is inspect as checkCell calls it, with the cell's
+// isASCIIWord, for cells of any kind (checkCell's own skip of short PKIDs
+// aside).
+func inspectCell(id *identity, cell string) cellReport {
+	return id.inspect(cell, isASCIIWord(cell))
 }

@@ -50,7 +50,7 @@ func TestNameFeed(t *testing.T) {
 	}
 	for _, e := range entries {
 		cell := "see " + e.name + " here"
-		if got, want := fed.inspect(cell), direct.inspect(cell); got != want {
+		if got, want := inspectCell(fed, cell), inspectCell(direct, cell); got != want {
 			t.Fatalf("%q: fed %+v, direct %+v", cell, got, want)
 		}
 	}
@@ -71,7 +71,7 @@ func TestNameFeedBoundsBatches(t *testing.T) {
 	}
 	f.add("Acme Widgets", kindCustomer)
 	f.finish()
-	if r := id.inspect("see Acme Widgets here"); r.kinds&kindCustomer == 0 {
+	if r := inspectCell(id, "see Acme Widgets here"); r.kinds&kindCustomer == 0 {
 		t.Errorf("the name fed after the long ones is not found: %+v", r)
 	}
 }
