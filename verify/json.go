@@ -289,8 +289,32 @@ func reportJSONError(s *sink, member string, t *textScanner, err error) {
 		s.add(ruleJSONSyntax, at{file: member, line: t.line}, "the JSON ends in the middle of a value: the file is truncated; re-run the export")
 	case errors.As(err, &se):
 		line, _ := t.lineAt(se.ByteOffset)
-		s.add(ruleJSONSyntax, at{file: member, line: line}, "invalid JSON at line %d: %v; re-run the export and do not edit the file", line, se.Err)
+		s.add(ruleJSONSyntax, at{file: member, line: line}, "invalid JSON at line %d: %s; re-run the export and do not edit the file", line, syntaxProblem(t, se))
 	default:
 		s.add(ruleJSONSyntax, at{file: member, line: t.line}, "invalid JSON: %v; re-run the export", err)
 	}
+}
+
+// syntaxProblem words a syntax error for the reader. jsontext reports a
+// misplaced comma as "invalid character ',' at start of value" whatever
+// surrounds it; a comma with no value after it before the closing bracket
+// (the commonest mark of a hand edit), one with no value before it and a
+// doubled one are named as such. Any other error, or a comma whose
+// neighbourhood the scanner no longer holds, keeps jsontext's words.
+func syntaxProblem(t *textScanner, se *jsontext.SyntacticError) string {
+	msg := se.Err.Error()
+	if at, ok := t.nonSpaceFrom(se.ByteOffset); !ok || at != ',' || !strings.HasSuffix(msg, "at start of value") {
+		return msg
+	}
+	prev, okPrev := t.nonSpaceBefore(se.ByteOffset)
+	next, okNext := t.nonSpaceFrom(se.ByteOffset + 1)
+	switch {
+	case okPrev && (prev == '{' || prev == '['):
+		return fmt.Sprintf("a comma right after %q with no value before it", rune(prev))
+	case okNext && (next == '}' || next == ']'):
+		return fmt.Sprintf("a comma before %q with no value after it (a trailing comma)", rune(next))
+	case okPrev && prev == ',':
+		return "two commas with no value between them"
+	}
+	return msg
 }

@@ -30,7 +30,11 @@ func TestReadJSONFindings(t *testing.T) {
 		line      int
 		message   string
 	}{
-		{"trailing comma", "{\n  \"a\": 1,\n}\n", false, "json.syntax", 2, "invalid character ','"},
+		{"trailing comma", "{\n  \"a\": 1,\n}\n", false, "json.syntax", 2, "a comma before '}' with no value after it (a trailing comma)"},
+		{"trailing comma in an array, lines before the bracket", "[\n  1,\n\n  ]\n", false, "json.syntax", 2, "a comma before ']' with no value after it"},
+		{"doubled comma", "{\n  \"a\": 1,\n  ,\"b\": 2\n}\n", false, "json.syntax", 3, "two commas with no value between them"},
+		{"comma first", "[, 1]", false, "json.syntax", 1, "a comma right after '[' with no value before it"},
+		{"missing comma", "[1 2]", false, "json.syntax", 1, "invalid character '2' after array element (expecting ',' or ']')"},
 		{"missing colon", "{\n  \"a\"\n  1\n}\n", false, "json.syntax", 3, "after object name (expecting ':')"},
 		{"bad literal", "[\n  tru\n]\n", false, "json.syntax", 2, "invalid"},
 		{"truncated in a string", "{\n  \"a\": \"b", false, "json.syntax", 2, "truncated"},
@@ -42,6 +46,7 @@ func TestReadJSONFindings(t *testing.T) {
 		{"duplicate key", "{\n  \"a\": {\"b\": 1, \"b\": 2}\n}\n", true, "json.duplicate-key", 0, `the key "b" appears twice in the object at /a`},
 		{"fault deep in a large document", big(20000, "  \"last\" 1\n}\n"), false, "json.syntax", 20002, "expecting ':'"},
 		{"trailing data after a large document", big(20000, "  \"last\": 1\n}\n\n{}\n"), false, "json.syntax", 20005, "more data after"},
+		{"trailing comma deep in a large document", big(20000, "  \"last\": 1,\n\n}\n"), false, "json.syntax", 20002, "(a trailing comma)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSink("b.zip", false)

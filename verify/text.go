@@ -260,3 +260,50 @@ func (t *textScanner) lineAt(off int64) (int, bool) {
 	}
 	return t.line, false
 }
+
+// nonSpaceFrom returns the first byte at or after offset off that is not
+// JSON white space, and false when the scanner no longer remembers that
+// part of the stream or has not read it yet.
+func (t *textScanner) nonSpaceFrom(off int64) (byte, bool) {
+	for _, c := range t.recent {
+		end := c.offset + int64(len(c.data))
+		if off >= end {
+			continue
+		}
+		if off < c.offset {
+			return 0, false // forgotten already
+		}
+		for _, b := range c.data[off-c.offset:] {
+			switch b {
+			case ' ', '\t', '\n', '\r':
+			default:
+				return b, true
+			}
+		}
+		off = end // the recent chunks are consecutive
+	}
+	return 0, false
+}
+
+// nonSpaceBefore returns the last byte before offset off that is not JSON
+// white space, and false when the scanner no longer remembers it.
+func (t *textScanner) nonSpaceBefore(off int64) (byte, bool) {
+	for i := len(t.recent) - 1; i >= 0; i-- {
+		c := t.recent[i]
+		if off <= c.offset {
+			continue
+		}
+		if end := c.offset + int64(len(c.data)); off > end {
+			return 0, false // not read yet
+		}
+		for j := off - c.offset - 1; j >= 0; j-- {
+			switch b := c.data[j]; b {
+			case ' ', '\t', '\n', '\r':
+			default:
+				return b, true
+			}
+		}
+		off = c.offset // the recent chunks are consecutive
+	}
+	return 0, false
+}
