@@ -211,9 +211,14 @@ run_dir.floor2() { "$OUT/floor" -jobs 2 "$OUT/dir"; }
 # bundles: two workers that share nothing but the machine. Their speed-up
 # over --jobs 1 is what two cores give this work on this machine.
 run_dir.pair() {
-	GOMAXPROCS=1 "$BIN" verify --quiet --fail-on never --format json --output /dev/null --jobs 1 "$OUT/dir-half-a" &
-	GOMAXPROCS=1 "$BIN" verify --quiet --fail-on never --format json --output /dev/null --jobs 1 "$OUT/dir-half-b" || return
-	wait $!
+	local a b ra=0 rb=0
+	GOMAXPROCS=1 verify --jobs 1 "$OUT/dir-half-a" &
+	a=$!
+	GOMAXPROCS=1 verify --jobs 1 "$OUT/dir-half-b" &
+	b=$!
+	wait "$a" || ra=$?
+	wait "$b" || rb=$?
+	return $((ra || rb))
 }
 run_dir.unzip() { unzip_sha "$OUT"/dir/*.zip; }
 export -f verify unzip_sha $(compgen -A function run_)
