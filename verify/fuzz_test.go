@@ -356,28 +356,6 @@ func referenceText(data []byte, maxLine int) textReference {
 	return r
 }
 
-// firstNonSpace and lastNonSpace are nonSpaceFrom and nonSpaceBefore's
-// reference: the first (last) byte of b that is not JSON white space.
-func firstNonSpace(b []byte) (byte, bool) {
-	for _, c := range b {
-		if isNotJSONSpace(c) {
-			return c, true
-		}
-	}
-	return 0, false
-}
-
-func lastNonSpace(b []byte) (byte, bool) {
-	for i := len(b) - 1; i >= 0; i-- {
-		if isNotJSONSpace(b[i]) {
-			return b[i], true
-		}
-	}
-	return 0, false
-}
-
-func isNotJSONSpace(c byte) bool { return c != ' ' && c != '\t' && c != '\n' && c != '\r' }
-
 // FuzzTextScanner is a differential test of textScanner's one-pass,
 // chunk-by-chunk accounting against referenceText's whole-input reading:
 // lines, line endings, the first NUL, the first invalid UTF-8, the first
@@ -421,12 +399,12 @@ func FuzzTextScanner(f *testing.F) {
 				t.Fatalf("lineAt(%d) = %d, want %d", off, line, 1+bytes.Count(want.body[:off], []byte("\n")))
 			}
 			if b, ok := ts.nonSpaceFrom(off); ok {
-				if ref, found := firstNonSpace(want.body[off:]); !found || ref != b {
+				if rest := bytes.TrimLeft(want.body[off:], jsonSpace); len(rest) == 0 || rest[0] != b {
 					t.Fatalf("nonSpaceFrom(%d) = %q in %q", off, b, want.body)
 				}
 			}
 			if b, ok := ts.nonSpaceBefore(off); ok {
-				if ref, found := lastNonSpace(want.body[:off]); !found || ref != b {
+				if head := bytes.TrimRight(want.body[:off], jsonSpace); len(head) == 0 || head[len(head)-1] != b {
 					t.Fatalf("nonSpaceBefore(%d) = %q in %q", off, b, want.body)
 				}
 			}

@@ -261,6 +261,9 @@ func (t *textScanner) lineAt(off int64) (int, bool) {
 	return t.line, false
 }
 
+// jsonSpace is JSON's white space.
+const jsonSpace = " \t\n\r"
+
 // nonSpaceFrom returns the first byte at or after offset off that is not
 // JSON white space, and false when the scanner no longer remembers that
 // part of the stream or has not read it yet.
@@ -273,12 +276,8 @@ func (t *textScanner) nonSpaceFrom(off int64) (byte, bool) {
 		if off < c.offset {
 			return 0, false // forgotten already
 		}
-		for _, b := range c.data[off-c.offset:] {
-			switch b {
-			case ' ', '\t', '\n', '\r':
-			default:
-				return b, true
-			}
+		if rest := bytes.TrimLeft(c.data[off-c.offset:], jsonSpace); len(rest) > 0 {
+			return rest[0], true
 		}
 		off = end // the recent chunks are consecutive
 	}
@@ -296,12 +295,8 @@ func (t *textScanner) nonSpaceBefore(off int64) (byte, bool) {
 		if end := c.offset + int64(len(c.data)); off > end {
 			return 0, false // not read yet
 		}
-		for j := off - c.offset - 1; j >= 0; j-- {
-			switch b := c.data[j]; b {
-			case ' ', '\t', '\n', '\r':
-			default:
-				return b, true
-			}
+		if head := bytes.TrimRight(c.data[:off-c.offset], jsonSpace); len(head) > 0 {
+			return head[len(head)-1], true
 		}
 		off = c.offset // the recent chunks are consecutive
 	}
