@@ -127,18 +127,6 @@ func FuzzHashLine(f *testing.F) {
 	})
 }
 
-// jsonFindings runs readJSON over data as a member would be read.
-func jsonFindings(data []byte, lim JSONLimits) (v any, built, ok bool, rules []string) {
-	s := newSink("b.zip", false)
-	t := newTextScanner(bytes.NewReader(data), 0)
-	t.keepRecent()
-	v, built, ok = readJSON(s, "m.json", t, lim)
-	for _, f := range s.finish() {
-		rules = append(rules, f.Rule)
-	}
-	return v, built, ok, rules
-}
-
 // FuzzJSON checks readJSON against encoding/json: both accept the same
 // documents, and the value readJSON builds is the one json.Unmarshal
 // builds. Keys repeated or nesting beyond the limit are reported, never a

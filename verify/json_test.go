@@ -7,7 +7,28 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/licaudit/licaudit/finding"
 )
+
+// readJSONDoc runs readJSON over data as a member is read (through the
+// text scanner, remembering its recent chunks) and returns its findings.
+func readJSONDoc(data []byte, lim JSONLimits) (v any, built, ok bool, fs []finding.Finding) {
+	s := newSink("b.zip", false)
+	t := newTextScanner(bytes.NewReader(data), 0)
+	t.keepRecent()
+	v, built, ok = readJSON(s, "m.json", t, lim)
+	return v, built, ok, s.finish()
+}
+
+// jsonFindings is readJSONDoc with the rules of the findings only.
+func jsonFindings(data []byte, lim JSONLimits) (v any, built, ok bool, rules []string) {
+	v, built, ok, fs := readJSONDoc(data, lim)
+	for _, f := range fs {
+		rules = append(rules, f.Rule)
+	}
+	return v, built, ok, rules
+}
 
 // TestReadJSONFindings states, for documents that readJSON must refuse or
 // flag, the rule, the line and a part of the message a user reads. The
@@ -49,14 +70,10 @@ func TestReadJSONFindings(t *testing.T) {
 		{"trailing comma deep in a large document", big(20000, "  \"last\": 1,\n\n}\n"), false, "json.syntax", 20002, "(a trailing comma)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newSink("b.zip", false)
-			ts := newTextScanner(bytes.NewReader([]byte(tc.doc)), 0)
-			ts.keepRecent()
-			_, _, ok := readJSON(s, "m.json", ts, DefaultJSONLimits())
+			_, _, ok, fs := readJSONDoc([]byte(tc.doc), DefaultJSONLimits())
 			if ok != tc.ok {
 				t.Errorf("ok = %v, want %v", ok, tc.ok)
 			}
-			fs := s.finish()
 			if len(fs) != 1 {
 				t.Fatalf("findings %+v, want one %s", fs, tc.rule)
 			}
@@ -103,10 +120,7 @@ func BenchmarkReadJSON(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, d := range docs {
-			s := newSink("b.zip", false)
-			ts := newTextScanner(bytes.NewReader(d), 0)
-			ts.keepRecent()
-			readJSON(s, "m.json", ts, DefaultJSONLimits())
+			readJSONDoc(d, DefaultJSONLimits())
 		}
 	}
 	b.ReportMetric(float64(len(docs)), "documents")
