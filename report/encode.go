@@ -7,11 +7,11 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// encodeIndented writes v as indented JSON followed by a newline, in one
-// pass and streamed to w: encoding/json/v2's encoder (the
-// go-json-experiment module, which verify's JSON reader uses too), set to
-// write what encoding/json's Encoder writes with SetEscapeHTML(false) and
-// SetIndent("", indent). The Encoder marshalled the whole report compactly
+// encodeIndented writes v as JSON indented by two spaces a level, followed
+// by a newline, in one pass and streamed to w: encoding/json/v2's encoder
+// (the go-json-experiment module, which verify's JSON reader uses too), set
+// to write what encoding/json's Encoder writes with SetEscapeHTML(false)
+// and SetIndent("", "  "). The Encoder marshalled the whole report compactly
 // into memory and then indented it in a second pass that validated every
 // byte again, all of it after the last bundle was verified.
 //
@@ -20,9 +20,9 @@ import (
 // quoted cell), which both replace with U+FFFD: the Encoder writes it as
 // the escape \ufffd, this encoder as the character itself. A JSON reader
 // gets the same text from either.
-func encodeIndented(w io.Writer, v any, indent string) error {
+func encodeIndented(w io.Writer, v any) error {
 	enc := jsontext.NewEncoder(w,
-		jsontext.WithIndent(indent),
+		jsontext.WithIndent("  "),
 		jsontext.EscapeForJS(true),      // U+2028 and U+2029 escaped, as encoding/json does
 		jsontext.AllowInvalidUTF8(true), // replaced, as encoding/json does, not refused
 	)

@@ -27,7 +27,7 @@ func encoderBytes(t testing.TB, v any) []byte {
 func encodedBytes(t testing.TB, v any) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := encodeIndented(&b, v, "  "); err != nil {
+	if err := encodeIndented(&b, v); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -12,7 +12,7 @@ type JSON struct{}
 
 // Render implements Renderer.
 func (JSON) Render(w io.Writer, r *Report) error {
-	return encodeIndented(w, contractShape(r), "  ")
+	return encodeIndented(w, contractShape(r))
 }
 
 // contractShape returns r, or a copy of it whose nil slices and maps are

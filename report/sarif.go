@@ -222,7 +222,7 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 			run.Results = append(run.Results, res)
 		}
 	}
-	return encodeIndented(w, sarifLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}, "  ")
+	return encodeIndented(w, sarifLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
 // sarifRules describes each rule of ids: from the catalogue where it has
