@@ -286,11 +286,7 @@ func TestReportsRedactCustomerData(t *testing.T) {
 			if leaksName[defect] {
 				names = append(names, n[0])
 			}
-			inputs, err := verify.Collect([]string{dir}, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range verify.Run(inputs, opts) {
+			for _, r := range verifyWith(t, dir, opts) {
 				rep.Bundles = append(rep.Bundles, report.Bundle{Path: r.Path, Kind: string(r.Kind), SHA256: r.SHA256, Findings: r.Findings, Totals: r.Totals})
 			}
 		}
@@ -368,14 +364,10 @@ func TestReconNamesAnonymousOnlyPKIDs(t *testing.T) {
 	if err := os.WriteFile(paths[0], []byte(strings.Join(kept, "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	inputs, err := verify.Collect([]string{dir}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	opts := verify.DefaultOptions()
 	opts.ShowValues = true
 	var msg string
-	for _, f := range verify.Run(inputs, opts)[0].Findings {
+	for _, f := range verifyWith(t, dir, opts)[0].Findings {
 		if f.Rule == "recon.customer-set" && f.Subject == "anonymous-only" {
 			msg = f.Message
 		}
