@@ -12,8 +12,13 @@ PKGS     := ./...
 
 all: build
 
+## build: a static binary (CGO_ENABLED=0). licaudit needs no C library, but
+## with a C compiler installed Go would link the C resolver (package net,
+## through google/uuid) and so glibc, and such a binary does not start on
+## a host or image without it (Alpine, distroless). The race target keeps
+## cgo.
 build:
-	$(GO) build -o $(BIN) ./cmd/licaudit
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/licaudit
 
 ## test: static checks, then every test (fuzz seed corpora included), then
 ## the CSV and command tests again with cells overwritten once their batch

@@ -60,8 +60,9 @@ if csvclean --help 2>&1 | grep -q -- '--dry-run'; then
 fi
 
 # Always built: a binary left from an older tree would measure old code.
-go build -o "$BIN" ./cmd/licaudit
-go build -o "$OUT/floor" ./bench/floor
+# Static, as `make build` builds them (see the Makefile).
+CGO_ENABLED=0 go build -o "$BIN" ./cmd/licaudit
+CGO_ENABLED=0 go build -o "$OUT/floor" ./bench/floor
 
 # --- inputs --------------------------------------------------------------
 
