@@ -29,13 +29,13 @@ test: fmt-check mod-check vet
 	@$(MAKE) --no-print-directory race
 
 ## race: the tests of the concurrent parts (member pipeline, rows read
-## ahead, names fed, parallel bundles) under the race detector, which needs
-## cgo, so a C compiler; without one it says so and passes (.ci/run
-## installs one).
+## ahead, names fed, parallel bundles, the table laid out in parallel)
+## under the race detector, which needs cgo, so a C compiler; without one
+## it says so and passes (.ci/run installs one).
 race:
 	@if [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
-	  echo "$(GO) test -race -count=1 ./verify/ ./bundle/ ./cmd/..."; \
-	  $(GO) test -race -count=1 ./verify/ ./bundle/ ./cmd/...; \
+	  echo "$(GO) test -race -count=1 ./verify/ ./bundle/ ./report/ ./cmd/..."; \
+	  $(GO) test -race -count=1 ./verify/ ./bundle/ ./report/ ./cmd/...; \
 	else echo "race: skipped, the race detector needs cgo (a C compiler such as gcc)"; fi
 
 vet: vet-ports

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,4 +194,20 @@ func golden(t *testing.T, name string, got []byte) {
 		}
 	}
 	t.Fatalf("%s differs from the golden file", path)
+}
+
+// manyBundles is a report of n bundles made of the fixture's, each under a
+// path of its own: the size of a month's intake, where a renderer's cost
+// per bundle shows.
+func manyBundles(n int) *Report {
+	base := fixture()
+	r := *base
+	r.Bundles = make([]Bundle, 0, n)
+	for i := range n {
+		b := base.Bundles[i%len(base.Bundles)]
+		b.Path = fmt.Sprintf("in/%04d/%s", i, baseName(b.Path))
+		r.Bundles = append(r.Bundles, b)
+	}
+	r.Finalize()
+	return &r
 }

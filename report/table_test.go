@@ -304,3 +304,64 @@ func bundlesPart(t *testing.T, out []byte) string {
 	}
 	return s[:i+1]
 }
+
+// TestTableLayOutWorkers lays out reports of 0 to 500 bundles on one to
+// seven goroutines. Every layout must be byte for byte the one-goroutine
+// layout, and that must be each bundle's own table (the bundle as a report
+// of its own, without its summary), in the bundles' order, then the
+// summary.
+func TestTableLayOutWorkers(t *testing.T) {
+	table := Table{}
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 17, 500} {
+		r := manyBundles(n)
+		var want bytes.Buffer
+		for _, b := range r.Bundles {
+			single := &Report{Bundles: []Bundle{b}, FailOn: r.FailOn}
+			single.Finalize()
+			var one bytes.Buffer
+			if err := table.render(&one, single, 1); err != nil {
+				t.Fatal(err)
+			}
+			part, ok := strings.CutSuffix(one.String(), table.summary(single.Summary)+"\n")
+			if !ok {
+				t.Fatalf("a one-bundle table does not end in its summary:\n%s", one.String())
+			}
+			want.WriteString(part)
+		}
+		want.WriteString(table.summary(r.Summary) + "\n")
+		for _, workers := range []int{1, 2, 3, 4, 7} {
+			var got bytes.Buffer
+			if err := table.render(&got, r, workers); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				gl, wl := strings.Split(got.String(), "\n"), strings.Split(want.String(), "\n")
+				i := 0
+				for i < min(len(gl), len(wl)) && gl[i] == wl[i] {
+					i++
+				}
+				t.Errorf("%d bundles on %d goroutines: line %d differs (got %d lines, want %d):\n got %q\nwant %q",
+					n, workers, i+1, len(gl), len(wl), lineAt(gl, i), lineAt(wl, i))
+			}
+		}
+	}
+}
+
+func lineAt(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return "(no line)"
+}
+
+func TestLayOutWorkers(t *testing.T) {
+	for _, tc := range []struct{ bundles, cpus, want int }{
+		{0, 8, 1}, {1, 8, 1}, {2*tableBatch - 1, 8, 1},
+		{2 * tableBatch, 1, 1}, {2 * tableBatch, 2, 2}, {500, 3, 3},
+		{500, 64, maxTableWorkers}, {500, 0, 1},
+	} {
+		if got := layOutWorkers(tc.bundles, tc.cpus); got != tc.want {
+			t.Errorf("layOutWorkers(%d bundles, %d CPUs) = %d, want %d", tc.bundles, tc.cpus, got, tc.want)
+		}
+	}
+}
