@@ -50,6 +50,14 @@ func openPTY(t *testing.T) (controller, terminal *os.File) {
 // returns the exit status and what the terminal received.
 func verifyOnTerminal(t *testing.T, args ...string) (int, string) {
 	t.Helper()
+	return onTerminal(t, false, args...)
+}
+
+// onTerminal runs licaudit with standard error, and standard output too
+// when both is set, on a terminal and returns the exit status and what
+// the terminal received.
+func onTerminal(t *testing.T, both bool, args ...string) (int, string) {
+	t.Helper()
 	controller, terminal := openPTY(t)
 	received := make(chan string, 1)
 	go func() {
@@ -57,8 +65,11 @@ func verifyOnTerminal(t *testing.T, args ...string) (int, string) {
 		io.Copy(&b, controller) // ends with EIO once the terminal end is closed
 		received <- b.String()
 	}()
-	var out bytes.Buffer
-	code := run(append([]string{"licaudit"}, args...), &out, terminal)
+	var out io.Writer = new(bytes.Buffer)
+	if both {
+		out = terminal
+	}
+	code := run(append([]string{"licaudit"}, args...), out, terminal)
 	terminal.Close()
 	return code, <-received
 }
@@ -112,5 +123,27 @@ func TestProgressOnTerminal(t *testing.T) {
 	one, _ := filepath.Glob(filepath.Join(dir, "*.zip"))
 	if code, shown := verifyOnTerminal(t, "verify", "--format", "json", "--output", report, one[0]); code != exitOK || shown != "" {
 		t.Errorf("one small bundle: exit %d, the terminal showed %q, want nothing", code, shown)
+	}
+}
+
+// TestProgressClearedBeforeReport: with the table report and the display
+// on one terminal, the display is cleared before the report begins, so
+// that no redraw lands in the middle of the report.
+func TestProgressClearedBeforeReport(t *testing.T) {
+	dir := bundlesDir(t, longWorkInputs)
+	code, shown := onTerminal(t, true, "verify", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d; the terminal showed %q", code, shown)
+	}
+	report := strings.Index(shown, "PASS")
+	if report < 0 {
+		t.Fatalf("no report on the terminal: %q", shown)
+	}
+	const upAndErase = "\x1b[1A\x1b[J"
+	if clear := strings.LastIndex(shown, upAndErase); clear < 0 || clear > report {
+		t.Errorf("the display was cleared at byte %d, after the report began at byte %d: %q", clear, report, shown)
+	}
+	if last := strings.LastIndex(shown, " bundles, "); last > report {
+		t.Errorf("the display was drawn at byte %d, after the report began at byte %d", last, report)
 	}
 }

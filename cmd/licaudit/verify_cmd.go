@@ -142,13 +142,18 @@ func runVerify(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return usageError("no bundle found in %s (looked for .zip, vlf_*_detailed_*.csv and FlexNet CSVs)", strings.Join(c.Args().Slice(), ", "))
 	}
+	var display *progress
 	if stderr, ok := c.App.ErrWriter.(*os.File); ok && !c.Bool("quiet") {
-		if p := newProgress(stderr, inputs); p != nil {
-			opts.Progress = p
-			defer p.finish()
+		if display = newProgress(stderr, inputs); display != nil {
+			opts.Progress = display
 		}
 	}
 	results := verify.Run(inputs, opts)
+	if display != nil {
+		// Cleared before the report is written: a table on the same
+		// terminal, written in parts, must not meet a last redraw.
+		display.finish()
+	}
 	results = cfg.Apply(results, time.Now())
 
 	rep := buildReport(results, cfg.Rules(verify.Rules()), opts.Schemas, failOn)
