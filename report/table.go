@@ -112,17 +112,14 @@ func (t Table) render(w io.Writer, r *Report, workers int) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	summary := t.summary(r.Summary) + "\n"
-	size := len(summary)
+	// Written batch by batch rather than joined first, so that a large
+	// report is not held twice.
 	for i := range parts {
-		size += parts[i].Len()
+		if _, err := w.Write(parts[i].Bytes()); err != nil {
+			return err
+		}
 	}
-	out := make([]byte, 0, size)
-	for i := range parts {
-		out = append(out, parts[i].Bytes()...)
-	}
-	out = append(out, summary...)
-	_, err := w.Write(out)
+	_, err := io.WriteString(w, t.summary(r.Summary)+"\n")
 	return err
 }
 
