@@ -150,8 +150,9 @@ func runVerify(c *cli.Context) error {
 	}
 	results := verify.Run(inputs, opts)
 	if display != nil {
-		// Cleared before the report is written: a table on the same
-		// terminal, written in parts, must not meet a last redraw.
+		// Cleared before the report is written: clearing moves the
+		// cursor up a line and erases to the end of the screen, which
+		// after a report on the same terminal erased its last line.
 		display.finish()
 	}
 	results = cfg.Apply(results, time.Now())
