@@ -74,10 +74,10 @@ func TestInputQueue(t *testing.T) {
 	}
 	q := newInputQueue(inputs)
 	var (
-		mu                      sync.Mutex
-		order                   []int
-		largeNow, largeMost     int
-		smallBesideLarge, taken int
+		mu                  sync.Mutex
+		order               []int
+		largeNow, largeMost int
+		smallBesideLarge    int
 	)
 	var wg sync.WaitGroup
 	for range 3 {
@@ -90,7 +90,6 @@ func TestInputQueue(t *testing.T) {
 				large := inputs[i].Size >= largeInput
 				mu.Lock()
 				order = append(order, i)
-				taken++
 				if large {
 					largeNow++
 					largeMost = max(largeMost, largeNow)

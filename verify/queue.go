@@ -23,6 +23,9 @@ const largeInput = 16 << 20
 // that finds a large input running takes a small one instead, and waits
 // only when nothing but large inputs is left; so the small bundles of a
 // month's intake keep the other cores busy beside its large exports.
+// Taking an input wakes no goroutine: the queue is a list under a lock,
+// where a channel fed one input at a time woke its sender for each (4%
+// of the CPU time of 500 small bundles).
 type inputQueue struct {
 	inputs []Input
 	mu     sync.Mutex
