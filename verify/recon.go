@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	mathbits "math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -128,7 +129,8 @@ func (t *customerTable) reserve(n int) {
 // anon.customer-key.
 func (t *customerTable) seal() []idRepeat {
 	// In halves at once, as idLog.finish: a million customers took 0.28 s
-	// on one core, the other idle.
+	// on one core, the other idle, when the buckets were sorted by
+	// comparison alone (see rowSorter).
 	return bucketsInHalves(t.n >= idParallelFinish, t.sealBuckets)
 }
 
@@ -144,6 +146,7 @@ func (t *customerTable) sealBuckets(from, to int) []idRepeat {
 	}
 	// One array holds the fences of these buckets.
 	fences := make([]uint32, 0, total/fenceStep+(to-from))
+	var sc rowSorter
 	for b := from; b < to; b++ {
 		n := 0
 		for _, c := range t.chunks[b] {
@@ -163,12 +166,7 @@ func (t *customerTable) sealBuckets(from, to int) []idRepeat {
 			}
 		}
 		t.chunks[b] = nil
-		slices.SortFunc(rows, func(x, y customerRow) int {
-			if c := cmp.Compare(x.pk(), y.pk()); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.line, y.line)
-		})
+		sc.sort(rows)
 		kept := rows[:0]
 		for i := range rows {
 			if len(kept) > 0 && rows[i].pk() == kept[len(kept)-1].pk() {
@@ -183,6 +181,71 @@ func (t *customerTable) sealBuckets(from, to int) []idRepeat {
 		t.fences[b] = fences[start:len(fences):len(fences)]
 	}
 	return reps
+}
+
+// compareRows orders rows by PKID hash, then line.
+func compareRows(x, y customerRow) int {
+	if c := cmp.Compare(x.pk(), y.pk()); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.line, y.line)
+}
+
+// rowSorter sorts a bucket's rows by compareRows, reusing its scratch from
+// one bucket to the next. The hashes are seeded and uniform below the
+// bucket's bits, so one counting pass on the next bits leaves slots of a
+// row or two to order: sealing a million customers took 0.27 s of CPU
+// when slices.SortFunc sorted each bucket, and takes 0.04 s.
+type rowSorter struct {
+	counts []int
+	moved  []customerRow
+}
+
+// sortSlotMax is the most rows a slot is put in order by insertion: more
+// (the same PKID on many rows, which a hostile file may hold) go through
+// slices.SortFunc, so the time stays O(n log n).
+const sortSlotMax = 16
+
+func (s *rowSorter) sort(rows []customerRow) {
+	n := len(rows)
+	if n < 2*sortSlotMax {
+		slices.SortFunc(rows, compareRows)
+		return
+	}
+	bits := min(mathbits.Len(uint(n)), 64-idBucketBits)
+	shift := 64 - idBucketBits - bits
+	mask := uint64(1)<<bits - 1
+	slot := func(r *customerRow) int { return int(r.pk() >> shift & mask) }
+	s.counts = append(s.counts[:0], make([]int, 1<<bits+1)...)
+	for i := range rows {
+		s.counts[slot(&rows[i])+1]++
+	}
+	for k := 1; k < len(s.counts); k++ {
+		s.counts[k] += s.counts[k-1]
+	}
+	s.moved = append(s.moved[:0], make([]customerRow, n)...)
+	next := s.counts[:1<<bits] // next free place of each slot, from its start
+	for i := range rows {
+		k := slot(&rows[i])
+		s.moved[next[k]] = rows[i]
+		next[k]++
+	}
+	copy(rows, s.moved)
+	// next[k] is now where slot k ends, and so slot k+1 starts.
+	start := 0
+	for _, end := range next {
+		run := rows[start:end]
+		if len(run) > sortSlotMax {
+			slices.SortFunc(run, compareRows)
+		} else {
+			for i := 1; i < len(run); i++ {
+				for j := i; j > 0 && compareRows(run[j], run[j-1]) < 0; j-- {
+					run[j], run[j-1] = run[j-1], run[j]
+				}
+			}
+		}
+		start = end
+	}
 }
 
 // clearSeen forgets where the rows were found: each anonymous CSV of a
