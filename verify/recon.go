@@ -138,15 +138,18 @@ func (t *customerTable) seal() []idRepeat {
 // the rows that repeat a PKID of an earlier row.
 func (t *customerTable) sealBuckets(from, to int) []idRepeat {
 	var reps []idRepeat
-	total := 0
+	total, largest := 0, 0
 	for _, chunks := range t.chunks[from:to] {
+		n := 0
 		for _, c := range chunks {
-			total += len(c)
+			n += len(c)
 		}
+		total += n
+		largest = max(largest, n)
 	}
 	// One array holds the fences of these buckets.
 	fences := make([]uint32, 0, total/fenceStep+(to-from))
-	var sc rowSorter
+	sc := newRowSorter(largest)
 	for b := from; b < to; b++ {
 		n := 0
 		for _, c := range t.chunks[b] {
@@ -201,6 +204,15 @@ type rowSorter struct {
 	moved  []customerRow
 }
 
+// newRowSorter returns a rowSorter whose scratch fits buckets of up to n
+// rows, so that sorting them allocates nothing.
+func newRowSorter(n int) rowSorter {
+	if n < 2*sortSlotMax {
+		return rowSorter{}
+	}
+	return rowSorter{counts: make([]int, 0, 1<<mathbits.Len(uint(n))+1), moved: make([]customerRow, 0, n)}
+}
+
 // sortSlotMax is the most rows a slot is put in order by insertion: more
 // (the same PKID on many rows, which a hostile file may hold) go through
 // slices.SortFunc, so the time stays O(n log n).
@@ -215,18 +227,28 @@ func (s *rowSorter) sort(rows []customerRow) {
 	bits := min(mathbits.Len(uint(n)), 64-idBucketBits)
 	shift := 64 - idBucketBits - bits
 	mask := uint64(1)<<bits - 1
-	slot := func(r *customerRow) int { return int(r.pk() >> shift & mask) }
-	s.counts = append(s.counts[:0], make([]int, 1<<bits+1)...)
+	// The scratch is reused from bucket to bucket, and made large enough
+	// for all of them at once by newRowSorter: sealing allocates nothing
+	// per bucket (TestCustomerTableMany).
+	if slots := 1<<bits + 1; cap(s.counts) < slots {
+		s.counts = make([]int, slots)
+	} else {
+		s.counts = s.counts[:slots]
+		clear(s.counts)
+	}
+	if cap(s.moved) < n {
+		s.moved = make([]customerRow, n)
+	}
+	s.moved = s.moved[:n]
 	for i := range rows {
-		s.counts[slot(&rows[i])+1]++
+		s.counts[int(rows[i].pk()>>shift&mask)+1]++
 	}
 	for k := 1; k < len(s.counts); k++ {
 		s.counts[k] += s.counts[k-1]
 	}
-	s.moved = append(s.moved[:0], make([]customerRow, n)...)
 	next := s.counts[:1<<bits] // next free place of each slot, from its start
 	for i := range rows {
-		k := slot(&rows[i])
+		k := int(rows[i].pk() >> shift & mask)
 		s.moved[next[k]] = rows[i]
 		next[k]++
 	}
