@@ -218,6 +218,7 @@ func newRowSorter(n int) rowSorter {
 // slices.SortFunc, so the time stays O(n log n).
 const sortSlotMax = 16
 
+// sort puts rows in the order of compareRows.
 func (s *rowSorter) sort(rows []customerRow) {
 	n := len(rows)
 	if n < 2*sortSlotMax {
