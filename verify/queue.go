@@ -42,7 +42,7 @@ func newInputQueue(inputs []Input) *inputQueue {
 	q := &inputQueue{inputs: inputs}
 	q.free.L = &q.mu
 	for _, i := range largestFirst(inputs) {
-		if inputs[i].Size >= largeInput {
+		if q.isLarge(i) {
 			q.large = append(q.large, i)
 		} else {
 			q.small = append(q.small, i)
@@ -75,9 +75,12 @@ func (q *inputQueue) take() (int, bool) {
 	}
 }
 
+// isLarge reports whether input i is large (see largeInput).
+func (q *inputQueue) isLarge(i int) bool { return q.inputs[i].Size >= largeInput }
+
 // done reports that input i, taken from q, is verified.
 func (q *inputQueue) done(i int) {
-	if q.inputs[i].Size < largeInput {
+	if !q.isLarge(i) {
 		return
 	}
 	q.mu.Lock()
