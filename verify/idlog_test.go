@@ -471,8 +471,7 @@ func TestRowSorter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const bucket = uint64(0x5a) << (64 - idBucketBits)
 	row := func(pk uint64, line int) customerRow {
-		pk = bucket | pk&(1<<(64-idBucketBits)-1)
-		return customerRow{pkHi: uint32(pk >> 32), pkLo: uint32(pk), line: uint32(line), off: uint32(line * 3)}
+		return testRow(bucket|pk&(1<<(64-idBucketBits)-1), line, line*3)
 	}
 	var s rowSorter
 	for _, tc := range []struct {
@@ -513,8 +512,7 @@ func FuzzRowSorter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows := make([]customerRow, 0, len(data)/2)
 		for i := 0; i+1 < len(data); i += 2 {
-			pk := uint64(data[i]) * 0x0101010101010101 >> idBucketBits
-			rows = append(rows, customerRow{pkHi: uint32(pk >> 32), pkLo: uint32(pk), line: uint32(data[i+1]), off: uint32(i)})
+			rows = append(rows, testRow(uint64(data[i])*0x0101010101010101>>idBucketBits, int(data[i+1]), i))
 		}
 		want := slices.Clone(rows)
 		slices.SortFunc(want, compareRows)
@@ -527,4 +525,10 @@ func FuzzRowSorter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// testRow is a customer table row of PKID hash pk at line, its counts at
+// off.
+func testRow(pk uint64, line, off int) customerRow {
+	return customerRow{pkHi: uint32(pk >> 32), pkLo: uint32(pk), line: uint32(line), off: uint32(off)}
 }
