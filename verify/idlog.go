@@ -171,23 +171,49 @@ func appendFence(dst []uint32, n int, at func(int) uint64) []uint32 {
 }
 
 // searchFence returns the first index j in [0, n) with at(j) >= h, or n,
-// where at is ascending, of one bucket, and fence is its fence. Every row
-// before a fence entry below h's prefix is below h, and the row at an
-// entry above it is above h: what is left between is a run of fenceStep
-// rows, more only when entries share h's prefix (seeded hashes, so as
-// rare as chance makes it).
+// where at is ascending, of one bucket, and fence is its fence.
 func searchFence(fence []uint32, n int, h uint64, at func(int) uint64) int {
+	from, to, guess := fenceRun(fence, n, h)
+	return searchRun(from, to, guess, h, at)
+}
+
+// fenceRun returns the run of rows [from, to) that holds the first row at
+// or above h, or ends where it would be, and guess, the row of the run it
+// is likely at. Every row before a fence entry below h's prefix is below
+// h, and the row at an entry above it is above h: what is left between is
+// a run of fenceStep rows, more only when entries share h's prefix (seeded
+// hashes, so as rare as chance makes it). The fence entries are uniform,
+// so the run is found by searchUniform (in the cache line it guesses, most
+// often), and so are the rows within it: h is about as far into the run
+// as its prefix is from the entry before to the entry after.
+func fenceRun(fence []uint32, n int, h uint64) (from, to, guess int) {
 	p := fencePrefix(h)
-	lo, _ := slices.BinarySearch(fence, p)
+	lo := searchUniform(len(fence), uint64(p)<<32, func(i int) uint64 { return uint64(fence[i]) << 32 })
 	hi := lo
 	for hi < len(fence) && fence[hi] == p {
 		hi++
 	}
-	from, to := max(lo-1, 0)*fenceStep, min(hi*fenceStep, n)
-	for from < to && at(from) < h {
-		from++
+	from, to = max(lo-1, 0)*fenceStep, min(hi*fenceStep, n)
+	guess = from + (to-from)/2
+	if lo > 0 && hi == lo && lo < len(fence) {
+		// fence[lo-1] < p < fence[lo], and the run is fenceStep rows.
+		below, above := fence[lo-1], fence[lo]
+		guess = from + int(uint64(p-below)*fenceStep/uint64(above-below))
 	}
-	return from
+	return from, to, guess
+}
+
+// searchRun returns the first index j in [from, to) with at(j) >= h, or
+// to, where at is ascending, looking first at guess (from <= guess <= to).
+func searchRun(from, to, guess int, h uint64, at func(int) uint64) int {
+	j := guess
+	for j > from && at(j-1) >= h {
+		j--
+	}
+	for j < to && at(j) < h {
+		j++
+	}
+	return j
 }
 
 // slots appends the bucket's rows to dst, lines restored.
