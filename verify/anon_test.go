@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/licaudit/licaudit/finding"
 )
@@ -431,6 +433,93 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("repeats reported at lines %v, want [5 7]", lines)
 		}
 	})
+	t.Run("queued", func(t *testing.T) {
+		// Rows are compared reconRowsAtOnce at a time, and the last few
+		// at finish: whatever the batches, the findings are those of
+		// comparing each row as it comes (want, worked out here row by
+		// row). Each PKID is passed in a buffer written over by the next
+		// row, as a CSV row's cells are.
+		const customers = 300
+		rng := rand.New(rand.NewPCG(9, 10))
+		var rows []anonRow
+		for i := 1; i <= customers; i++ {
+			if rng.IntN(10) == 0 {
+				continue // missing from the anonymous CSV
+			}
+			counts := []int64{int64(3 * i), int64(i), int64(2 * i)}
+			if rng.IntN(12) == 0 {
+				counts[rng.IntN(3)]++
+			}
+			rows = append(rows, anonRow{pk: fmt.Sprint("pk", i), counts: counts})
+			if rng.IntN(25) == 0 {
+				rows = append(rows, anonRow{pk: fmt.Sprint("absent", i), counts: []int64{0, 0, 0}})
+			}
+		}
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		for k := 0; k < 12; k++ { // repeats, some across batches
+			r := rows[rng.IntN(len(rows))]
+			at := rng.IntN(len(rows) + 1)
+			rows = slices.Insert(rows, at, anonRow{pk: r.pk, counts: []int64{7, 7, 7}})
+		}
+		for i := range rows {
+			rows[i].line = 4 + i
+		}
+		var want []string
+		first := map[string]int{}
+		absent := 0
+		for _, r := range rows {
+			if f, ok := first[r.pk]; ok {
+				want = append(want, fmt.Sprintf("anon.customer-key %d: repeats line %d", r.line, f))
+				continue
+			}
+			first[r.pk] = r.line
+			var i int64
+			if _, err := fmt.Sscanf(r.pk, "pk%d", &i); err != nil {
+				absent++
+				continue
+			}
+			for k, col := range []string{"C", "A", "B"} {
+				if d := []int64{3 * i, i, 2 * i}[k]; r.counts[k] != d {
+					want = append(want, fmt.Sprintf("recon.count-mismatch %d: %q is %d in the anonymous CSV but %d", r.line, col, r.counts[k], d))
+				}
+			}
+		}
+		missing := customers - (len(first) - absent)
+		want = append(want, fmt.Sprintf("recon.customer-set 0: %d Customer PKID(s) are in the anonymous", absent),
+			fmt.Sprintf("recon.customer-set 0: %d Customer PKID(s) of the detailed", missing))
+
+		v := reconFixture(t, customers)
+		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
+		r := v.startRecon(c, countColumns(header))
+		cell := make([]byte, 0, 64)
+		for _, row := range rows {
+			cell = append(cell[:0], row.pk...)
+			r.row(unsafe.String(unsafe.SliceData(cell), len(cell)), row.line, row.counts)
+			copy(cell, "################")
+		}
+		r.finish()
+		var got []string
+		for _, f := range v.s.finish() {
+			msg := f.Message
+			switch f.Rule {
+			case "anon.customer-key":
+				msg = msg[strings.Index(msg, "repeats"):strings.Index(msg, ";")]
+			case "recon.count-mismatch":
+				msg = msg[strings.Index(msg, ": ")+2 : strings.Index(msg, " in the detailed")]
+			case "recon.customer-set":
+				msg = msg[:strings.Index(msg, " CSV")]
+			}
+			got = append(got, fmt.Sprintf("%s %d: %s", f.Rule, f.Line, msg))
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if len(rows) < 3*reconRowsAtOnce || absent == 0 || missing == 0 || len(want) < 20 {
+			t.Fatalf("the rows do not exercise every case: %d rows, %d absent, %d missing, %d findings", len(rows), absent, missing, len(want))
+		}
+	})
 	t.Run("columns", func(t *testing.T) {
 		fs := reconcile(reconFixture(t, 1), []string{"Customer PKID", "A", "D"}, map[string][]int64{"pk1": {1, 7}}, []string{"pk1"}, false)
 		if len(fs) != 1 || fs[0].Rule != "recon.columns" || !strings.Contains(fs[0].Message, `only in the anonymous CSV ["D"]; only in the detailed CSV ["B" "C"]`) {
@@ -603,6 +692,74 @@ func TestCustomerTableMany(t *testing.T) {
 		}
 		if table.find("pk-absent") >= 0 {
 			t.Fatalf("reserve %d: an absent PKID was found", reserve)
+		}
+		checkFindAll(t, table, n)
+	}
+}
+
+// BenchmarkCustomerTableFind looks up each of a million customers, in the
+// order they were added (which the hashes scatter over the table), one at
+// a time with find and reconRowsAtOnce at a time with findAll.
+func BenchmarkCustomerTableFind(b *testing.B) {
+	const n = 1_000_000
+	table := newCustomerTable("", "", []string{"A"})
+	table.reserve(n)
+	pkids := make([]string, n)
+	for i := range pkids {
+		pkids[i] = fmt.Sprintf("%024x", uint64(i)*0x9e3779b97f4a7c15)
+		table.add(pkids[i], i+2, []int64{int64(i % 40)})
+	}
+	table.seal()
+	b.Run("find", func(b *testing.B) {
+		for b.Loop() {
+			for _, pk := range pkids {
+				if table.find(pk) < 0 {
+					b.Fatal(pk, "not found")
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/lookup")
+	})
+	b.Run("findAll", func(b *testing.B) {
+		hashes := make([]uint64, reconRowsAtOnce)
+		refs, runs := make([]customerRef, reconRowsAtOnce), make([][3]int, reconRowsAtOnce)
+		for b.Loop() {
+			for from := 0; from < n; from += reconRowsAtOnce {
+				m := min(reconRowsAtOnce, n-from)
+				for k := range m {
+					hashes[k] = table.hash(pkids[from+k])
+				}
+				table.findAll(hashes[:m], refs[:m], runs[:m])
+				if slices.Contains(refs[:m], -1) {
+					b.Fatal("not found")
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/lookup")
+	})
+}
+
+// checkFindAll looks up the table's PKIDs pk0 to pk<n-1> and as many
+// absent ones, in runs of every length up to reconRowsAtOnce and beyond,
+// with findAll, and checks it finds what find does.
+func checkFindAll(t *testing.T, table *customerTable, n int) {
+	t.Helper()
+	var pkids []string
+	for i := 0; i < n; i++ {
+		pkids = append(pkids, fmt.Sprint("pk", i), fmt.Sprint("absent", i))
+	}
+	for from, size := 0, 1; from < len(pkids); from, size = from+size, size%(2*reconRowsAtOnce)+1 {
+		run := pkids[from:min(from+size, len(pkids))]
+		hashes := make([]uint64, len(run))
+		for i, pk := range run {
+			hashes[i] = table.hash(pk)
+		}
+		refs, runs := make([]customerRef, len(run)), make([][3]int, len(run))
+		table.findAll(hashes, refs, runs)
+		for i, pk := range run {
+			if want := table.find(pk); refs[i] != want {
+				t.Fatalf("findAll found %s at %d, find at %d", pk, refs[i], want)
+			}
 		}
 	}
 }

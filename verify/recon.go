@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 )
 
 // customerTable holds the detailed CSV's customers compactly for
@@ -37,8 +38,9 @@ type customerTable struct {
 	// perBucket, when set, is how many rows each bucket is expected to
 	// end with (see reserve).
 	perBucket int
-	n         int  // rows added
-	seen      bool // a row's seenAt is set (see clearSeen)
+	n         int    // rows added
+	seen      bool   // a row's seenAt is set (see clearSeen)
+	touched   uint32 // what findAll read ahead, kept so the reads are not left out
 }
 
 type customerRow struct {
@@ -298,6 +300,43 @@ func (t *customerTable) find(pkid string) customerRef {
 	return -1
 }
 
+// hash is the hash of a PKID that findAll takes.
+func (t *customerTable) hash(pkid string) uint64 { return maphash.String(t.seed, pkid) }
+
+// findAll sets refs[i] to the row of the PKID whose hash is hashes[i], or
+// -1, as find does for one PKID; runs holds a pair of ints a hash for its
+// work. A table of many customers is far larger than the caches, so each
+// lookup reads rows from memory. find reads them one lookup after the
+// other; findAll first finds every lookup's run of rows in the fences,
+// which stay in the cache, then reads the runs in a loop that depends on
+// nothing it reads, where the processor waits for many runs at once, and
+// then searches them, in the cache.
+func (t *customerTable) findAll(hashes []uint64, refs []customerRef, runs [][3]int) {
+	for i, h := range hashes {
+		b := bucketOf(h)
+		from, to, guess := fenceRun(t.fences[b], len(t.rows[b]), h)
+		runs[i] = [3]int{from, to, guess}
+	}
+	var touched uint32
+	for i, h := range hashes {
+		rows := t.rows[bucketOf(h)]
+		// Rows are 20 bytes: these are the cache lines around the guess.
+		for k := max(runs[i][2]-3, runs[i][0]); k < min(runs[i][2]+4, runs[i][1]); k += 3 {
+			touched += rows[k].pkLo
+		}
+	}
+	t.touched += touched
+	for i, h := range hashes {
+		b := bucketOf(h)
+		rows := t.rows[b]
+		k := searchRun(runs[i][0], runs[i][1], runs[i][2], h, func(i int) uint64 { return rows[i].pk() })
+		refs[i] = -1
+		if k < len(rows) && rows[k].pk() == h {
+			refs[i] = customerRef(int64(b)<<32 | int64(k))
+		}
+	}
+}
+
 // row returns the row ref names.
 func (t *customerTable) row(ref customerRef) *customerRow {
 	return &t.rows[int(ref>>32)][int(ref&(1<<32-1))]
@@ -336,7 +375,28 @@ type reconRun struct {
 	// the table (those of absent PKIDs are found when absent finishes).
 	repeats []idRepeat
 	det     []int64 // scratch: the detailed row's counts
+	// queued are the rows taken and not yet compared (see row).
+	queued reconQueue
 }
+
+// reconQueue holds anonymous rows for reconRun to look up together (see
+// customerTable.findAll): their PKIDs' hashes, lines and counts, and the
+// PKIDs themselves, copied, since a row's cells last only until the next
+// row is read.
+type reconQueue struct {
+	hashes []uint64
+	lines  []int
+	ends   []int   // of each PKID in text
+	text   []byte  // the PKIDs
+	values []int64 // the counts, a row's after the row before's
+	refs   []customerRef
+	runs   [][3]int
+}
+
+// reconRowsAtOnce is how many rows reconRun looks up together: enough
+// for the processor to wait for many at once, few enough that the rows
+// they read stay in the cache until they are compared.
+const reconRowsAtOnce = 64
 
 // startRecon compares the count columns and prepares the row comparison;
 // it returns nil when there is no detailed CSV to reconcile with. The
@@ -389,17 +449,55 @@ func listOrNone(cols []string) string {
 	return fmt.Sprintf("%q", cols)
 }
 
-// row compares one anonymous row with its detailed row. It also finds the
-// rows that repeat a PKID (anon.customer-key), so that the anonymous CSV
-// needs no identifier log of its own when it is reconciled: a matched
-// customer remembers its line, and an absent PKID goes to r.absent.
+// row compares one anonymous row with its detailed row: it queues the
+// row, and compares the queued rows once reconRowsAtOnce are queued, or at
+// finish. The findings are the same either way; they are sorted in the
+// report, so coming a few rows late changes nothing.
 func (r *reconRun) row(pkid string, line int, values []int64) {
+	q := &r.queued
+	q.hashes = append(q.hashes, r.v.detailed.hash(pkid))
+	q.lines = append(q.lines, line)
+	q.text = append(q.text, pkid...)
+	q.ends = append(q.ends, len(q.text))
+	q.values = append(q.values, values...)
+	if len(q.hashes) == reconRowsAtOnce {
+		r.compareQueued()
+	}
+}
+
+// compareQueued compares the queued rows, in the order they came, and
+// empties the queue.
+func (r *reconRun) compareQueued() {
+	q := &r.queued
+	n := len(q.hashes)
+	if n == 0 {
+		return
+	}
+	q.refs = slices.Grow(q.refs[:0], n)[:n]
+	q.runs = slices.Grow(q.runs[:0], n)[:n]
+	r.v.detailed.findAll(q.hashes, q.refs, q.runs)
+	width, from := len(r.columns), 0
+	for i, ref := range q.refs {
+		// The PKIDs stay in text until the queue is emptied, below; what
+		// outlives that is copied (r.missing, the sink's findings).
+		pkid := unsafe.String(unsafe.SliceData(q.text[from:]), q.ends[i]-from)
+		r.compare(ref, pkid, q.lines[i], q.values[i*width:(i+1)*width])
+		from = q.ends[i]
+	}
+	q.hashes, q.lines, q.ends, q.text, q.values = q.hashes[:0], q.lines[:0], q.ends[:0], q.text[:0], q.values[:0]
+}
+
+// compare compares one anonymous row with its detailed row, ref (-1 when
+// the detailed CSV has none). It also finds the rows that repeat a PKID
+// (anon.customer-key), so that the anonymous CSV needs no identifier log
+// of its own when it is reconciled: a matched customer remembers its
+// line, and an absent PKID goes to r.absent.
+func (r *reconRun) compare(ref customerRef, pkid string, line int, values []int64) {
 	t := r.v.detailed
-	ref := t.find(pkid)
 	if ref < 0 {
 		r.absent.add(pkid, line)
 		if len(r.missing) < maxListed && !slices.Contains(r.missing, pkid) {
-			r.missing = append(r.missing, strings.Clone(pkid)) // cells do not outlast their row
+			r.missing = append(r.missing, strings.Clone(pkid))
 			r.missingLines = append(r.missingLines, line)
 		}
 		return
@@ -427,6 +525,7 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 // that point are not reported missing: csv.syntax or a zip rule already
 // says why the rest was not read.
 func (r *reconRun) finish() {
+	r.compareQueued()
 	t := r.v.detailed
 	rows := r.absent.len()
 	absentReps, _ := r.absent.finish(false)
