@@ -155,21 +155,39 @@ func (id *identity) add(name string, kind nameKind) {
 	id.buf = addName(id.detailed, id.buf, name, kind)
 }
 
+// nameKey is what add adds for a name, for adding later with others (see
+// nameSet.addKeys); ok is false when the name is not looked for.
+func (id *identity) nameKey(name string, kind nameKind) (k nameKey, ok bool) {
+	id.init()
+	k, ok, id.buf = nameKeyOf(id.detailed, id.buf, name, kind)
+	return k, ok
+}
+
 // addName folds a name, classifies its core and adds it to s; buf is a
 // buffer to fold into, returned for reuse.
 func addName(s *nameSet, buf []byte, name string, kind nameKind) []byte {
+	k, ok, buf := nameKeyOf(s, buf, name, kind)
+	if ok {
+		s.addKey(k)
+	}
+	return buf
+}
+
+// nameKeyOf is addName without the adding: the key it would add to s, ok
+// false when there is none.
+func nameKeyOf(s *nameSet, buf []byte, name string, kind nameKind) (k nameKey, ok bool, _ []byte) {
 	buf = foldName(buf[:0], name)
 	core := nameCore(buf)
 	use, exact := classifyName(core)
 	if !use {
-		return buf
+		return k, false, buf
 	}
 	m := nameMeta(kind)
 	if exact {
 		m |= metaExact
 	}
-	s.add(core, m)
-	return buf
+	k, ok = s.key(core, m)
+	return k, ok, buf
 }
 
 // addBundleNames looks for the bundle name's <provider>_<host> as a whole

@@ -66,6 +66,8 @@ type nameSet struct {
 	// when one has n bytes.
 	words   uint64
 	lengths [maxNameBytes/64 + 1]uint64
+
+	touched uint64 // what addKeys read, kept so that the reads are not left out
 }
 
 // nameMeta is what the set knows of a stored name: its kinds in the low
@@ -118,8 +120,24 @@ func newNameSet(h tokenHasher) *nameSet { return &nameSet{hasher: h} }
 // or more than maxNameWords words or maxNameBytes bytes (the bounds the
 // set's length and word masks are sized for).
 func (s *nameSet) add(core []byte, m nameMeta) {
+	if k, ok := s.key(core, m); ok {
+		s.addKey(k)
+	}
+}
+
+// nameKey is a core hashed for a set (see nameSet.key), to be added later:
+// adding a run of keys at once (addKeys) lets their cache misses overlap.
+type nameKey struct {
+	h     uint64
+	bytes uint16
+	words uint8
+	m     nameMeta
+}
+
+// key hashes a core for add; ok is false when add would store nothing.
+func (s *nameSet) key(core []byte, m nameMeta) (k nameKey, ok bool) {
 	if len(core) == 0 || len(core) > maxNameBytes || m == 0 {
-		return
+		return k, false
 	}
 	var h, sep uint64
 	words := 0
@@ -140,13 +158,39 @@ func (s *nameSet) add(core []byte, m nameMeta) {
 		i = j
 	}
 	if words == 0 || words > maxNameWords {
-		return
+		return k, false
 	}
-	s.insert(h, m)
+	return nameKey{h: h, bytes: uint16(len(core)), words: uint8(words), m: m}, true
+}
+
+// addKey adds a key made by key.
+func (s *nameSet) addKey(k nameKey) {
+	s.insert(k.h, k.m)
+	words, n := int(k.words), int(k.bytes)
 	s.maxWords = max(s.maxWords, words)
-	s.maxBytes = max(s.maxBytes, len(core))
+	s.maxBytes = max(s.maxBytes, n)
 	s.words |= 1 << (words - 1)
-	s.lengths[len(core)/64] |= 1 << (len(core) % 64)
+	s.lengths[n/64] |= 1 << (n % 64)
+}
+
+// addKeys adds keys as add would, one after the other. A table of a
+// million names is larger than the caches, so adding one is a cache miss
+// or two; reading each key's home slot first, in a loop that depends on
+// nothing it reads, has the processor wait for many of them at once.
+func (s *nameSet) addKeys(keys []nameKey) {
+	var touched uint64
+	for _, k := range keys {
+		h := max(k.h, 1)
+		sh := &s.shards[h>>(64-nameShardBits)]
+		if len(sh.hashes) > 0 {
+			i := home(h, len(sh.hashes))
+			touched += sh.hashes[i] + uint64(sh.meta[i])
+		}
+	}
+	s.touched += touched
+	for _, k := range keys {
+		s.addKey(k)
+	}
 }
 
 // insert stores hash h with metadata m, or merges m's kinds into h's.

@@ -75,3 +75,21 @@ func TestNameFeedBoundsBatches(t *testing.T) {
 		t.Errorf("the name fed after the long ones is not found: %+v", r)
 	}
 }
+
+// BenchmarkNameFeed feeds a million customer names, and a reseller name
+// every thousand, through a feed reserved for them, as a detailed CSV of a
+// million customers does.
+func BenchmarkNameFeed(b *testing.B) {
+	names := benchNames(1_000_000)
+	for b.Loop() {
+		f := startNameFeed(newIdentity())
+		f.reserve(len(names) + len(names)/1000)
+		for i, name := range names {
+			f.add(name, kindCustomer)
+			if i%1000 == 0 {
+				f.add(fmt.Sprint("Reseller-", i), kindReseller)
+			}
+		}
+		f.finish()
+	}
+}
