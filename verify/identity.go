@@ -91,6 +91,17 @@ func classifyName(folded []byte) (use, exact bool) {
 	if len(folded) > maxNameBytes || len(folded) <= maxPlaceholderBytes && placeholderNames[string(folded)] {
 		return false, false
 	}
+	// Most names are ASCII: their bytes' classes, or-ed, tell the answer.
+	var class byte
+	for _, c := range folded {
+		class |= asciiClass[c]
+	}
+	if class&classNonASCII == 0 {
+		if class&classLetter == 0 || len(folded) < minNameRunes {
+			return false, false
+		}
+		return true, len(folded) < minSubstringRunes || class&classNotHex == 0
+	}
 	runes, letter, hex := 0, false, true
 	for i := 0; i < len(folded); {
 		r, n := rune(folded[i]), 1
@@ -111,6 +122,29 @@ func classifyName(folded []byte) (use, exact bool) {
 	}
 	return true, runes < minSubstringRunes || hex
 }
+
+// asciiClass is what classifyName needs to know of a byte.
+var asciiClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = classNonASCII
+			continue
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			t[c] = classLetter
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c == '-') {
+			t[c] |= classNotHex
+		}
+	}
+	return t
+}()
+
+const (
+	classLetter = 1 << iota
+	classNotHex
+	classNonASCII
+)
 
 // identity is what identifies customers in one bundle: the Provider,
 // Reseller and Customer names of the detailed CSV and the provider and

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -83,6 +84,42 @@ func TestClassifyName(t *testing.T) {
 		if use != c.use || use && exact != c.exact {
 			t.Errorf("classifyName(%q) = %v, %v; want %v, %v", c.name, use, exact, c.use, c.exact)
 		}
+	}
+}
+
+// TestClassifyNameASCII holds classifyName's table for ASCII names to the
+// rune by rune reading it takes for the others, on every name of up to
+// three bytes of ASCII and on longer ones made of a few.
+func TestClassifyNameASCII(t *testing.T) {
+	byRune := func(folded []byte) (use, exact bool) {
+		if len(folded) > maxNameBytes || len(folded) <= maxPlaceholderBytes && placeholderNames[string(folded)] {
+			return false, false
+		}
+		letter, hex := false, true
+		for _, r := range string(folded) {
+			letter = letter || unicode.IsLetter(r)
+			hex = hex && (r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-')
+		}
+		n := utf8.RuneCount(folded)
+		return letter && n >= minNameRunes, letter && n >= minNameRunes && (n < minSubstringRunes || hex)
+	}
+	check := func(name []byte) {
+		use, exact := classifyName(name)
+		if wantUse, wantExact := byRune(name); use != wantUse || exact != wantExact {
+			t.Fatalf("classifyName(%q) = %v, %v; rune by rune %v, %v", name, use, exact, wantUse, wantExact)
+		}
+	}
+	for a := range utf8.RuneSelf {
+		check([]byte{byte(a)})
+		for b := range utf8.RuneSelf {
+			check([]byte{byte(a), byte(b)})
+			for _, c := range []byte("aAfgzZ09-. _/") {
+				check([]byte{byte(a), byte(b), c})
+			}
+		}
+	}
+	for _, name := range []string{"cafe-f00d", "deadbeef-1234", "none", "n/a", "total", "beef cafe", "acme corp", "0123456789", strings.Repeat("a", maxNameBytes)} {
+		check([]byte(name))
 	}
 }
 
