@@ -520,6 +520,44 @@ func TestReconcile(t *testing.T) {
 			t.Fatalf("the rows do not exercise every case: %d rows, %d absent, %d missing, %d findings", len(rows), absent, missing, len(want))
 		}
 	})
+	t.Run("queue bounded", func(t *testing.T) {
+		// Rows of a megabyte's PKID, or of many count columns, are
+		// compared before the queue's copies reach reconQueueBytes: 64
+		// of them would hold 64 MB.
+		wide := slices.Clone(header)
+		for i := range 20_000 {
+			wide = append(wide, fmt.Sprint("N", i))
+		}
+		for _, tc := range []struct {
+			name   string
+			header []string
+			pkid   func(i int) string
+		}{
+			{"long PKIDs", header, func(i int) string { return fmt.Sprint(i%2, strings.Repeat("x", 1<<20)) }},
+			{"many count columns", wide, func(i int) string { return fmt.Sprint("absent", i) }},
+		} {
+			v := reconFixture(t, 1)
+			c := &csvFile{member: "anon.csv", header: tc.header, headerLine: 3}
+			r := v.startRecon(c, countColumns(tc.header))
+			counts := make([]int64, len(countColumns(tc.header)))
+			for i := range 2 * reconRowsAtOnce {
+				r.row(tc.pkid(i), 4+i, counts)
+				if size := r.queued.size(); size >= reconQueueBytes {
+					t.Fatalf("%s: the queue holds %d bytes after row %d", tc.name, size, i)
+				}
+			}
+			r.finish()
+			var absent string
+			for _, f := range v.s.finish() {
+				if f.Subject == "anonymous-only" {
+					absent = f.Message[:strings.Index(f.Message, " ")]
+				}
+			}
+			if want := map[bool]string{true: "2", false: "128"}[tc.name == "long PKIDs"]; absent != want {
+				t.Errorf("%s: %s PKIDs in the anonymous CSV only, want %s", tc.name, absent, want)
+			}
+		}
+	})
 	t.Run("columns", func(t *testing.T) {
 		fs := reconcile(reconFixture(t, 1), []string{"Customer PKID", "A", "D"}, map[string][]int64{"pk1": {1, 7}}, []string{"pk1"}, false)
 		if len(fs) != 1 || fs[0].Rule != "recon.columns" || !strings.Contains(fs[0].Message, `only in the anonymous CSV ["D"]; only in the detailed CSV ["B" "C"]`) {

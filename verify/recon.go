@@ -393,10 +393,19 @@ type reconQueue struct {
 	runs   [][3]int
 }
 
-// reconRowsAtOnce is how many rows reconRun looks up together: enough
-// for the processor to wait for many at once, few enough that the rows
-// they read stay in the cache until they are compared.
-const reconRowsAtOnce = 64
+const (
+	// reconRowsAtOnce is how many rows reconRun looks up together: enough
+	// for the processor to wait for many at once, few enough that the
+	// rows they read stay in the cache until they are compared.
+	reconRowsAtOnce = 64
+	// reconQueueBytes bounds the queue's copies: a real row queues a
+	// PKID of a few dozen bytes and a few counts, but a hostile one may
+	// hold a PKID of a megabyte (the line limit) or a header of half a
+	// million count columns, and 64 such rows would pass the memory bar.
+	// A queue that reaches it is compared at once, down to a row at a
+	// time.
+	reconQueueBytes = 64 << 10
+)
 
 // startRecon compares the count columns and prepares the row comparison;
 // it returns nil when there is no detailed CSV to reconcile with. The
@@ -460,9 +469,14 @@ func (r *reconRun) row(pkid string, line int, values []int64) {
 	q.text = append(q.text, pkid...)
 	q.ends = append(q.ends, len(q.text))
 	q.values = append(q.values, values...)
-	if len(q.hashes) == reconRowsAtOnce {
+	if len(q.hashes) == reconRowsAtOnce || q.size() >= reconQueueBytes {
 		r.compareQueued()
 	}
+}
+
+// size is about how many bytes the queue's copies take.
+func (q *reconQueue) size() int {
+	return len(q.text) + 8*len(q.values)
 }
 
 // compareQueued compares the queued rows, in the order they came, and
