@@ -8,7 +8,7 @@ import (
 )
 
 // TestNameFeed feeds names through several batches (with empty names,
-// repeats and a reservation among them) and compares the identity with
+// repeats in a row and not, and a reservation among them) and compares the identity with
 // one built by adding the same names in place.
 func TestNameFeed(t *testing.T) {
 	type entry struct {
@@ -20,9 +20,16 @@ func TestNameFeed(t *testing.T) {
 		entries = append(entries,
 			entry{"Provider One", kindProvider},
 			entry{fmt.Sprintf("Reseller %d", i/100), kindReseller},
-			entry{fmt.Sprintf("Customer Number %d GmbH", i), kindCustomer})
+			entry{fmt.Sprintf("Customer Number %d GmbH", i), kindCustomer},
+			// Resellers in no order: a few that repeat, and more than the
+			// feed remembers.
+			entry{fmt.Sprintf("Channel %d", i%7), kindReseller},
+			entry{fmt.Sprintf("Partner %d", i*7919%(2*maxQueuedRepeats)), kindReseller})
 		if i%500 == 0 {
 			entries = append(entries, entry{"", kindCustomer})
+		}
+		if i == 3 { // a provider's name as a reseller's too
+			entries = append(entries, entry{"Provider One", kindReseller})
 		}
 	}
 	direct, fed := newIdentity(), newIdentity()
@@ -45,6 +52,11 @@ func TestNameFeed(t *testing.T) {
 		clear(cell)
 	}
 	f.finish()
+	for k, queued := range f.queued {
+		if len(queued) > maxQueuedRepeats {
+			t.Errorf("the feed remembers %d names of slot %d, more than %d", len(queued), k, maxQueuedRepeats)
+		}
+	}
 	if fed.detailed.count != direct.detailed.count {
 		t.Fatalf("the fed set holds %d names, the direct one %d", fed.detailed.count, direct.detailed.count)
 	}
