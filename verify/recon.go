@@ -304,13 +304,14 @@ func (t *customerTable) find(pkid string) customerRef {
 func (t *customerTable) hash(pkid string) uint64 { return maphash.String(t.seed, pkid) }
 
 // findAll sets refs[i] to the row of the PKID whose hash is hashes[i], or
-// -1, as find does for one PKID; runs holds a pair of ints a hash for its
-// work. A table of many customers is far larger than the caches, so each
-// lookup reads rows from memory. find reads them one lookup after the
-// other; findAll first finds every lookup's run of rows in the fences,
-// which stay in the cache, then reads the runs in a loop that depends on
-// nothing it reads, where the processor waits for many runs at once, and
-// then searches them, in the cache.
+// -1, as find does for one PKID; runs is its scratch, an entry a hash. A
+// table of many customers is far larger than the caches, so each lookup
+// reads rows from memory. find reads them one lookup after the other;
+// findAll first finds every lookup's run of rows in the fences, which stay
+// in the cache, then reads the cache lines around each run's guess (see
+// fenceRun) in a loop that depends on nothing it reads, where the
+// processor waits for many at once, and then searches the runs, in the
+// cache.
 func (t *customerTable) findAll(hashes []uint64, refs []customerRef, runs [][3]int) {
 	for i, h := range hashes {
 		b := bucketOf(h)
