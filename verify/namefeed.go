@@ -116,13 +116,13 @@ func (f *nameFeed) run() {
 
 // add queues a name of the detailed CSV; it may be a cell of the row.
 // Provider and reseller names repeat on row after row: one that is the
-// last queued of its kind, or one of the last maxQueuedRepeats queued, is
-// not queued again. A file in reseller order repeats the last; one in
-// customer or PKID order, as many are, mixes every reseller's customers,
-// and 3 in 4 of the benchmark's rows then queued a reseller the set
-// already held. (Both are copies: a cell's text lasts only until the next
-// row is read, and a stale cell that happened to read as the next name
-// would skip it.)
+// last queued of its kind, or one the feed remembers queuing (up to
+// maxQueuedRepeats a kind, forgotten all at once), is not queued again. A
+// file in reseller order repeats the last; one in customer or PKID order
+// mixes every reseller's customers, and 3 in 4 of the benchmark's rows
+// then queued a reseller the set already held. (Both are copies: a
+// cell's text lasts only until the next row is read, and a stale cell
+// that happened to read as the next name would skip it.)
 func (f *nameFeed) add(name string, kind nameKind) {
 	if k := kind.repeatSlot(); k >= 0 {
 		if string(f.last[k]) == name {
