@@ -115,18 +115,9 @@ const (
 // together (nameScanner) share a hasher, so the text is hashed once.
 func newNameSet(h tokenHasher) *nameSet { return &nameSet{hasher: h} }
 
-// add records a name's folded core (see nameCore) with its metadata; the
-// caller has classified it. It stores nothing when the core has no word,
-// or more than maxNameWords words or maxNameBytes bytes (the bounds the
-// set's length and word masks are sized for).
-func (s *nameSet) add(core []byte, m nameMeta) {
-	if k, ok := s.key(core, m); ok {
-		s.addKey(k)
-	}
-}
-
-// nameKey is a core hashed for a set (see nameSet.key), to be added later:
-// adding a run of keys at once (addKeys) lets their cache misses overlap.
+// nameKey is a name's core hashed for a set (see nameSet.key), to be
+// added by addKey, or with others by addKeys, which lets their cache
+// misses overlap.
 type nameKey struct {
 	h     uint64
 	bytes uint16
@@ -134,7 +125,10 @@ type nameKey struct {
 	m     nameMeta
 }
 
-// key hashes a core for add; ok is false when add would store nothing.
+// key hashes a name's folded core (see nameCore) with its metadata; the
+// caller has classified it. ok is false when the set would store nothing:
+// the core has no word, or more than maxNameWords words or maxNameBytes
+// bytes (the bounds the set's length and word masks are sized for).
 func (s *nameSet) key(core []byte, m nameMeta) (k nameKey, ok bool) {
 	if len(core) == 0 || len(core) > maxNameBytes || m == 0 {
 		return k, false
@@ -173,7 +167,7 @@ func (s *nameSet) addKey(k nameKey) {
 	s.lengths[n/64] |= 1 << (n % 64)
 }
 
-// addKeys adds keys as add would, one after the other. A table of a
+// addKeys adds keys as addKey would, one after the other. A table of a
 // million names is larger than the caches, so adding one is a cache miss
 // or two; reading each key's home slot first, in a loop that depends on
 // nothing it reads, has the processor wait for many of them at once.
