@@ -735,6 +735,19 @@ func TestCustomerTableMany(t *testing.T) {
 	}
 }
 
+// find returns the row of pkid, or -1: one lookup, as findAll makes many,
+// which the tests hold findAll to.
+func (t *customerTable) find(pkid string) customerRef {
+	h := t.hash(pkid)
+	b := bucketOf(h)
+	rows := t.rows[b]
+	i := searchFence(t.fences[b], len(rows), h, func(i int) uint64 { return rows[i].pk() })
+	if i < len(rows) && rows[i].pk() == h {
+		return customerRef(int64(b)<<32 | int64(i))
+	}
+	return -1
+}
+
 // BenchmarkCustomerTableFind looks up each of a million customers, in the
 // order they were added (which the hashes scatter over the table), one at
 // a time with find and reconRowsAtOnce at a time with findAll.

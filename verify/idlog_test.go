@@ -349,6 +349,14 @@ func BenchmarkSearchUniform(b *testing.B) {
 	}
 }
 
+// searchFence returns the first index j in [0, n) with at(j) >= h, or n,
+// where at is ascending, of one bucket, and fence is its fence: one
+// lookup through fenceRun and searchRun, as findAll makes many.
+func searchFence(fence []uint32, n int, h uint64, at func(int) uint64) int {
+	from, to, guess := fenceRun(fence, n, h)
+	return searchRun(from, to, guess, h, at)
+}
+
 // BenchmarkSearchFence is BenchmarkSearchUniform through the buckets'
 // fences (see searchFence), with rows of 24 bytes, about the customer
 // table's.

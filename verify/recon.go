@@ -288,26 +288,14 @@ func (t *customerTable) clearSeen() {
 	}
 }
 
-// find returns the row of pkid, or -1.
-func (t *customerTable) find(pkid string) customerRef {
-	h := maphash.String(t.seed, pkid)
-	b := bucketOf(h)
-	rows := t.rows[b]
-	i := searchFence(t.fences[b], len(rows), h, func(i int) uint64 { return rows[i].pk() })
-	if i < len(rows) && rows[i].pk() == h {
-		return customerRef(int64(b)<<32 | int64(i))
-	}
-	return -1
-}
-
 // hash is the hash of a PKID that findAll takes.
 func (t *customerTable) hash(pkid string) uint64 { return maphash.String(t.seed, pkid) }
 
 // findAll sets refs[i] to the row of the PKID whose hash is hashes[i], or
-// -1, as find does for one PKID; runs is its scratch, an entry a hash. A
-// table of many customers is far larger than the caches, so each lookup
-// reads rows from memory. find reads them one lookup after the other;
-// findAll first finds every lookup's run of rows in the fences, which stay
+// -1; runs is its scratch, an entry a hash. A table of many customers is
+// far larger than the caches, so each lookup reads rows from memory. One
+// lookup after the other (find, in the tests), each waits for its rows
+// before the next begins; findAll first finds every lookup's run of rows in the fences, which stay
 // in the cache, then reads the cache lines around each run's guess (see
 // fenceRun) in a loop that depends on nothing it reads, where the
 // processor waits for many at once, and then searches the runs, in the
