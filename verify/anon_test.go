@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"maps"
@@ -281,7 +282,7 @@ func TestInspectLongCells(t *testing.T) {
 // reconFixture writes a detailed CSV of n customers pk1..pkn (counts A=i,
 // B=2i, C=3i; the header names C with spaces around it) and reads it as a
 // paired detailed CSV is read.
-func reconFixture(t *testing.T, n int) *vossBundle {
+func reconFixture(t testing.TB, n int) *vossBundle {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("#hostname=H\nProvider,Reseller,Customer,Customer PKID,A,B, C \n")
@@ -330,8 +331,130 @@ func reconcileRows(v *vossBundle, header []string, rows []anonRow, failed bool) 
 	return v.s.finish()
 }
 
+// reconHeader is the anonymous CSV's header of the reconciliation tests:
+// the count columns in another order than reconFixture's, C trimmed.
+var reconHeader = []string{"C", "Customer PKID", "A", "B"}
+
+// checkReconRows reconciles rows (reconHeader's counts) with reconFixture's
+// customers pk1 to pk<customers> and checks the findings are those of
+// comparing each row as it comes, worked out here row by row. Each PKID
+// is passed in a buffer written over after the call, as a CSV row's cells
+// are once the next row is read. It returns how many PKIDs were in the
+// anonymous CSV only and in the detailed CSV only, and how many findings
+// there were; there must be fewer than maxPerRule of a rule.
+func checkReconRows(t testing.TB, customers int, rows []anonRow) (absent, missing, findings int) {
+	t.Helper()
+	var want []string
+	first := map[string]int{}
+	for _, r := range rows {
+		if f, ok := first[r.pk]; ok {
+			want = append(want, fmt.Sprintf("anon.customer-key %d: repeats line %d", r.line, f))
+			continue
+		}
+		first[r.pk] = r.line
+		var i int64
+		if _, err := fmt.Sscanf(r.pk, "pk%d", &i); err != nil || i < 1 || i > int64(customers) || r.pk != fmt.Sprint("pk", i) {
+			absent++
+			continue
+		}
+		for k, col := range []string{"C", "A", "B"} {
+			if d := []int64{3 * i, i, 2 * i}[k]; r.counts[k] != d {
+				want = append(want, fmt.Sprintf("recon.count-mismatch %d: %q is %d in the anonymous CSV but %d", r.line, col, r.counts[k], d))
+			}
+		}
+	}
+	missing = customers - (len(first) - absent)
+	if absent > 0 {
+		want = append(want, fmt.Sprintf("recon.customer-set 0: %d Customer PKID(s) are in the anonymous", absent))
+	}
+	if missing > 0 {
+		want = append(want, fmt.Sprintf("recon.customer-set 0: %d Customer PKID(s) of the detailed", missing))
+	}
+
+	v := reconFixture(t, customers)
+	c := &csvFile{member: "anon.csv", header: reconHeader, headerLine: 3}
+	r := v.startRecon(c, countColumns(reconHeader))
+	cell := make([]byte, 0, 64)
+	for _, row := range rows {
+		cell = append(cell[:0], row.pk...)
+		r.row(unsafe.String(unsafe.SliceData(cell), len(cell)), row.line, row.counts)
+		for i := range cell {
+			cell[i] = '#'
+		}
+	}
+	r.finish()
+	var got []string
+	for _, f := range v.s.finish() {
+		msg := f.Message
+		switch f.Rule {
+		case "anon.customer-key":
+			msg = msg[strings.Index(msg, "repeats"):strings.Index(msg, ";")]
+		case "recon.count-mismatch":
+			msg = msg[strings.Index(msg, ": ")+2 : strings.Index(msg, " in the detailed")]
+		case "recon.customer-set":
+			msg = msg[:strings.Index(msg, " CSV")]
+		}
+		got = append(got, fmt.Sprintf("%s %d: %s", f.Rule, f.Line, msg))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	return absent, missing, len(want)
+}
+
+// FuzzReconcileQueue reconciles anonymous rows made from the input with 70
+// customers, and checks the findings with checkReconRows: each byte is a
+// row, of one of the customers (its counts changed when the byte is a
+// multiple of 7) or of a PKID the detailed CSV lacks, so the queue is
+// compared across its batches with repeats, absent and missing customers
+// wherever the input puts them.
+func FuzzReconcileQueue(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("abc"))
+	f.Add(bytes.Repeat([]byte{1, 2, 3, 200, 7, 14}, 30))
+	seed := make([]byte, 200)
+	for i := range seed {
+		seed[i] = byte(i * 37)
+	}
+	f.Add(seed)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const customers = 70
+		var rows []anonRow
+		repeats, changed := 0, 0
+		seen := map[string]bool{}
+		for _, b := range data {
+			pk := fmt.Sprint("pk", int(b)%customers+1)
+			if b >= 3*customers {
+				pk = fmt.Sprint("absent", b%8)
+			}
+			counts := []int64{0, 0, 0}
+			if i := int64(b)%customers + 1; b < 3*customers {
+				counts = []int64{3 * i, i, 2 * i}
+			}
+			if b%7 == 0 {
+				counts[int(b)/7%3]++
+			}
+			// Fewer than maxPerRule findings of a rule, which the sink
+			// would cap.
+			if seen[pk] && repeats == maxPerRule-1 || !seen[pk] && b%7 == 0 && changed == maxPerRule-1 {
+				continue
+			}
+			if seen[pk] {
+				repeats++
+			} else if b%7 == 0 {
+				changed++ // one count, one finding (absent rows need none)
+			}
+			seen[pk] = true
+			rows = append(rows, anonRow{pk: pk, line: 4 + len(rows), counts: counts})
+		}
+		checkReconRows(t, customers, rows)
+	})
+}
+
 func TestReconcile(t *testing.T) {
-	header := []string{"C", "Customer PKID", "A", "B"} // another order, C trimmed
+	header := reconHeader
 	agree := func(n int) (map[string][]int64, []string) {
 		rows, order := map[string][]int64{}, []string(nil)
 		for i := 1; i <= n; i++ {
@@ -436,9 +559,7 @@ func TestReconcile(t *testing.T) {
 	t.Run("queued", func(t *testing.T) {
 		// Rows are compared reconRowsAtOnce at a time, and the last few
 		// at finish: whatever the batches, the findings are those of
-		// comparing each row as it comes (want, worked out here row by
-		// row). Each PKID is passed in a buffer written over by the next
-		// row, as a CSV row's cells are.
+		// comparing each row as it comes (checkReconRows).
 		const customers = 300
 		rng := rand.New(rand.NewPCG(9, 10))
 		var rows []anonRow
@@ -464,60 +585,9 @@ func TestReconcile(t *testing.T) {
 		for i := range rows {
 			rows[i].line = 4 + i
 		}
-		var want []string
-		first := map[string]int{}
-		absent := 0
-		for _, r := range rows {
-			if f, ok := first[r.pk]; ok {
-				want = append(want, fmt.Sprintf("anon.customer-key %d: repeats line %d", r.line, f))
-				continue
-			}
-			first[r.pk] = r.line
-			var i int64
-			if _, err := fmt.Sscanf(r.pk, "pk%d", &i); err != nil {
-				absent++
-				continue
-			}
-			for k, col := range []string{"C", "A", "B"} {
-				if d := []int64{3 * i, i, 2 * i}[k]; r.counts[k] != d {
-					want = append(want, fmt.Sprintf("recon.count-mismatch %d: %q is %d in the anonymous CSV but %d", r.line, col, r.counts[k], d))
-				}
-			}
-		}
-		missing := customers - (len(first) - absent)
-		want = append(want, fmt.Sprintf("recon.customer-set 0: %d Customer PKID(s) are in the anonymous", absent),
-			fmt.Sprintf("recon.customer-set 0: %d Customer PKID(s) of the detailed", missing))
-
-		v := reconFixture(t, customers)
-		c := &csvFile{member: "anon.csv", header: header, headerLine: 3}
-		r := v.startRecon(c, countColumns(header))
-		cell := make([]byte, 0, 64)
-		for _, row := range rows {
-			cell = append(cell[:0], row.pk...)
-			r.row(unsafe.String(unsafe.SliceData(cell), len(cell)), row.line, row.counts)
-			copy(cell, "################")
-		}
-		r.finish()
-		var got []string
-		for _, f := range v.s.finish() {
-			msg := f.Message
-			switch f.Rule {
-			case "anon.customer-key":
-				msg = msg[strings.Index(msg, "repeats"):strings.Index(msg, ";")]
-			case "recon.count-mismatch":
-				msg = msg[strings.Index(msg, ": ")+2 : strings.Index(msg, " in the detailed")]
-			case "recon.customer-set":
-				msg = msg[:strings.Index(msg, " CSV")]
-			}
-			got = append(got, fmt.Sprintf("%s %d: %s", f.Rule, f.Line, msg))
-		}
-		slices.Sort(got)
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		if len(rows) < 3*reconRowsAtOnce || absent == 0 || missing == 0 || len(want) < 20 {
-			t.Fatalf("the rows do not exercise every case: %d rows, %d absent, %d missing, %d findings", len(rows), absent, missing, len(want))
+		absent, missing, findings := checkReconRows(t, customers, rows)
+		if len(rows) < 3*reconRowsAtOnce || absent == 0 || missing == 0 || findings < 20 {
+			t.Fatalf("the rows do not exercise every case: %d rows, %d absent, %d missing, %d findings", len(rows), absent, missing, findings)
 		}
 	})
 	t.Run("queue bounded", func(t *testing.T) {
