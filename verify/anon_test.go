@@ -715,24 +715,41 @@ func TestCustomerTableChunks(t *testing.T) {
 // second one of the same size: 2 million customers took room for 3.4.
 func TestCustomerTableReserveGrows(t *testing.T) {
 	const n = 300_000
+	pkids := make([]string, n)
+	for i := range pkids {
+		pkids[i] = fmt.Sprint("pk", i)
+	}
+	grown := map[string]uint64{} // bytes allocated while adding the rows
 	for _, c := range []struct {
 		name      string
 		estimates map[int]int // row -> customers estimated there
-		room      float64     // the most room for rows, in rows added
+		alone     bool
+		room      float64 // the most room for rows, in rows added
 	}{
-		{"corrected late", map[int]int{4096: 65536, 20_000: 200_000, 190_000: n}, 1.25},
-		{"never corrected", map[int]int{4096: 65536, 20_000: 200_000}, 1.25},
+		{"estimated right", map[int]int{4096: 65536, 65536: n}, false, 1.25},
+		{"corrected late", map[int]int{4096: 65536, 20_000: 200_000, 190_000: n}, false, 1.25},
+		{"never corrected", map[int]int{4096: 65536, 20_000: 200_000}, false, 1.25},
 		// A file whose first rows are far shorter than the rest: the
 		// room of a doubling, not of the estimate (4.8 million rows).
-		{"far too high", map[int]int{4096: 65536, 20_000: 16 * n}, 2.2},
+		{"far too high", map[int]int{4096: 65536, 20_000: 16 * n}, false, 2.2},
+		// Verified alone, the table grows to the room the estimate asks
+		// for at once, up to trustedCustomers.
+		{"alone, estimated right", map[int]int{4096: 65536, 65536: n}, true, 1.25},
+		{"alone, corrected late", map[int]int{4096: 65536, 20_000: 200_000, 190_000: n}, true, 1.25},
+		{"alone, far too high", map[int]int{4096: 65536, 20_000: 16 * n}, true, float64(idBuckets*bucketRoom(trustedCustomers)) / n},
 	} {
 		table := newCustomerTable("", "", []string{"A"})
+		var start, end runtime.MemStats
+		runtime.ReadMemStats(&start)
 		for i := 0; i < n; i++ {
 			if est, ok := c.estimates[i]; ok {
-				table.reserve(est)
+				table.reserve(est, c.alone)
 			}
-			table.add(fmt.Sprint("pk", i), i+2, []int64{int64(i)})
+			table.add(pkids[i], i+2, []int64{int64(i)})
 		}
+		runtime.ReadMemStats(&end)
+		grown[c.name] = end.TotalAlloc - start.TotalAlloc
+		t.Logf("%s: %d bytes allocated", c.name, grown[c.name])
 		room := 0
 		for b, chunks := range table.chunks {
 			if len(chunks) != 1 {
@@ -757,6 +774,11 @@ func TestCustomerTableReserveGrows(t *testing.T) {
 			}
 		}
 	}
+	// Alone, a bucket grows at once to the room estimated; otherwise by
+	// doublings, each holding the old chunk and the new.
+	if alone, doubled := grown["alone, estimated right"], grown["estimated right"]; float64(alone) > 0.7*float64(doubled) {
+		t.Errorf("alone, the table allocated %d bytes while its rows were added, %.2f of the %d it allocates growing by doublings", alone, float64(alone)/float64(doubled), doubled)
+	}
 }
 
 // TestCustomerTableMany checks the table's lookups, counts and repeats
@@ -769,7 +791,7 @@ func TestCustomerTableMany(t *testing.T) {
 	for _, reserve := range []int{0, n, n / 2, 2 * n} {
 		table := newCustomerTable("", "", []string{"A", "B"})
 		if reserve > 0 {
-			table.reserve(reserve)
+			table.reserve(reserve, false)
 		}
 		for i := 0; i < n; i++ {
 			table.add(fmt.Sprint("pk", i), i+2, []int64{int64(i), int64(i) * 1000})
@@ -824,7 +846,7 @@ func (t *customerTable) find(pkid string) customerRef {
 func BenchmarkCustomerTableFind(b *testing.B) {
 	const n = 1_000_000
 	table := newCustomerTable("", "", []string{"A"})
-	table.reserve(n)
+	table.reserve(n, false)
 	pkids := make([]string, n)
 	for i := range pkids {
 		pkids[i] = fmt.Sprintf("%024x", uint64(i)*0x9e3779b97f4a7c15)

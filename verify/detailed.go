@@ -96,7 +96,9 @@ func reserveAhead(names *nameFeed, table *customerTable, c *csvFile, rows int, s
 		names.reserve(est + est/50)
 	}
 	if table != nil {
-		table.reserve(est)
+		// A detailed CSV this large is part of a large input, which
+		// Run verifies while no other large input is verified.
+		table.reserve(est, size >= largeInput)
 	}
 }
 
