@@ -636,6 +636,41 @@ func TestReconcile(t *testing.T) {
 	})
 }
 
+// TestDetailedTrustedAlone: a detailed CSV of largeInput or more, which
+// Run verifies beside no other large input, sizes its table trusting the
+// estimate; a smaller one, which may be read beside others, does not.
+func TestDetailedTrustedAlone(t *testing.T) {
+	pad := strings.Repeat("x", 3500) // a long Customer name: larger files in fewer rows
+	for _, c := range []struct {
+		rows  int
+		pad   string
+		alone bool
+	}{
+		{5000, "", false},
+		{5000, pad, true},
+	} {
+		var b strings.Builder
+		b.WriteString("Provider,Reseller,Customer,Customer PKID,A\n")
+		for i := 0; i < c.rows; i++ {
+			fmt.Fprintf(&b, "P,R,C%s%d,pk%d,1\n", c.pad, i, i)
+		}
+		if big := b.Len() >= largeInput; big != c.alone {
+			t.Fatalf("a file of %d bytes for alone=%v", b.Len(), c.alone)
+		}
+		path := filepath.Join(t.TempDir(), "vlf_P_H_detailed_2026-11-01_0300.csv")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, table := readDetailed(&Result{}, path, "d.csv", newSink("b.zip", false), DefaultOptions(), true)
+		if table == nil {
+			t.Fatalf("a detailed CSV of %d bytes made no table", b.Len())
+		}
+		if (table.trusted > 0) != c.alone {
+			t.Errorf("a detailed CSV of %d bytes: trusted room %d a bucket; want trusted %v", b.Len(), table.trusted, c.alone)
+		}
+	}
+}
+
 // TestDetailedRepeatedPKID: a PKID on two rows of the detailed CSV is
 // reported the same whether the CSV is paired (the customer table finds
 // the repeat) or on its own (the identifier log does), and the table keeps
