@@ -79,8 +79,10 @@ const (
 func newIDLog(seed maphash.Seed) *idLog { return &idLog{seed: seed} }
 
 // add records the identifier id at line; lines come in ascending order.
-func (l *idLog) add(id string, line int) {
-	h := maphash.String(l.seed, id)
+func (l *idLog) add(id string, line int) { l.addHash(maphash.String(l.seed, id), line) }
+
+// addHash is add for an identifier already hashed with the log's seed.
+func (l *idLog) addHash(h uint64, line int) {
 	l.n++
 	if l.buckets == nil {
 		if len(l.small) < idSmallMax {

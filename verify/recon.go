@@ -84,7 +84,7 @@ func (t *customerTable) add(pkid string, line int, values []int64) {
 		t.data = append(t.data, make([]byte, 0, min(t.dataChunk, max(size, need))))
 		k++
 	}
-	h := maphash.String(t.seed, pkid)
+	h := t.hash(pkid)
 	row := customerRow{pkHi: uint32(h >> 32), pkLo: uint32(h), off: uint32(k*t.dataChunk + len(t.data[k])), line: uint32(line)}
 	for _, v := range values {
 		t.data[k] = binary.AppendVarint(t.data[k], v)
@@ -317,18 +317,19 @@ func (t *customerTable) clearSeen() {
 	}
 }
 
-// hash is the hash of a PKID that findAll takes.
+// hash is the hash of a PKID that findAll takes, and an idLog made with
+// the table's seed.
 func (t *customerTable) hash(pkid string) uint64 { return maphash.String(t.seed, pkid) }
 
 // findAll sets refs[i] to the row of the PKID whose hash is hashes[i], or
 // -1; runs is its scratch, an entry a hash. A table of many customers is
 // far larger than the caches, so each lookup reads rows from memory. One
 // lookup after the other (find, in the tests), each waits for its rows
-// before the next begins; findAll first finds every lookup's run of rows in the fences, which stay
-// in the cache, then reads the cache lines around each run's guess (see
-// fenceRun) in a loop that depends on nothing it reads, where the
-// processor waits for many at once, and then searches the runs, in the
-// cache.
+// before the next begins; findAll first finds every lookup's run of rows
+// in the fences, which stay in the cache, then reads the cache lines
+// around each run's guess (see fenceRun) in a loop that depends on nothing
+// it reads, where the processor waits for many at once, and then searches
+// the runs, in the cache.
 func (t *customerTable) findAll(hashes []uint64, refs []customerRef, runs [][3]int) {
 	for i, h := range hashes {
 		b := bucketOf(h)
@@ -387,7 +388,8 @@ type reconRun struct {
 	missing      []string // PKIDs in the anonymous CSV only (first maxListed)
 	missingLines []int    // and their lines
 	// absent logs every such row's PKID, so that a PKID on several rows
-	// is counted once.
+	// is counted once. It hashes with the table's seed, so the hash the
+	// row was looked up by is the one it logs.
 	absent *idLog
 	// repeats are the rows whose PKID a row before them had, found in
 	// the table (those of absent PKIDs are found when absent finishes).
@@ -513,21 +515,21 @@ func (r *reconRun) compareQueued() {
 		// The PKIDs stay in text until the queue is emptied, below; what
 		// outlives that is copied (r.missing, the sink's findings).
 		pkid := unsafe.String(unsafe.SliceData(q.text[from:]), q.ends[i]-from)
-		r.compare(ref, pkid, q.lines[i], q.values[i*width:(i+1)*width])
+		r.compare(ref, q.hashes[i], pkid, q.lines[i], q.values[i*width:(i+1)*width])
 		from = q.ends[i]
 	}
 	q.hashes, q.lines, q.ends, q.text, q.values = q.hashes[:0], q.lines[:0], q.ends[:0], q.text[:0], q.values[:0]
 }
 
-// compare compares one anonymous row with its detailed row, ref (-1 when
-// the detailed CSV has none). It also finds the rows that repeat a PKID
+// compare compares one anonymous row, whose PKID hashes to h, with its
+// detailed row, ref (-1 when the detailed CSV has none). It also finds the rows that repeat a PKID
 // (anon.customer-key), so that the anonymous CSV needs no identifier log
 // of its own when it is reconciled: a matched customer remembers its
 // line, and an absent PKID goes to r.absent.
-func (r *reconRun) compare(ref customerRef, pkid string, line int, values []int64) {
+func (r *reconRun) compare(ref customerRef, h uint64, pkid string, line int, values []int64) {
 	t := r.v.detailed
 	if ref < 0 {
-		r.absent.add(pkid, line)
+		r.absent.addHash(h, line)
 		if len(r.missing) < maxListed && !slices.Contains(r.missing, pkid) {
 			r.missing = append(r.missing, strings.Clone(pkid))
 			r.missingLines = append(r.missingLines, line)
