@@ -18,6 +18,13 @@ import (
 	"github.com/licaudit/licaudit/finding"
 )
 
+// add records a name of the detailed CSV, one at a time, as the name feed
+// does in runs (nameKey, then nameSet.addKeys).
+func (id *identity) add(name string, kind nameKind) {
+	id.init()
+	id.buf = addName(id.detailed, id.buf, name, kind)
+}
+
 // testIdentity knows the names of a small detailed CSV and of the bundle
 // vlf_CS-P_VOSS-UN-1_license_....zip, split by its metadata.
 func testIdentity() *identity {

@@ -183,14 +183,9 @@ func (id *identity) reserveNames(n int) {
 	id.detailed.reserve(n)
 }
 
-// add records a name of the detailed CSV.
-func (id *identity) add(name string, kind nameKind) {
-	id.init()
-	id.buf = addName(id.detailed, id.buf, name, kind)
-}
-
-// nameKey is what add adds for a name, for adding later with others (see
-// nameSet.addKeys); ok is false when the name is not looked for.
+// nameKey is what the detailed CSV's name adds to its set, for adding
+// with others (see nameFeed and nameSet.addKeys); ok is false when the
+// name is not looked for.
 func (id *identity) nameKey(name string, kind nameKind) (k nameKey, ok bool) {
 	id.init()
 	k, ok, id.buf = nameKeyOf(id.detailed, id.buf, name, kind)
