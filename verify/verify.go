@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -87,26 +88,34 @@ type Input struct {
 // Collect expands paths into inputs: files as given, directories searched
 // recursively for ZIPs, detailed CSVs and FlexNet CSVs. A detailed CSV
 // beside a license ZIP of the same provider, host and timestamp is paired
-// with it rather than verified on its own. A path that does not exist is
-// an error (of the caller's, not of a bundle).
+// with it rather than verified on its own. A path that does not exist,
+// or is a named pipe, a socket or a device, is an error (of the caller's,
+// not of a bundle).
+//
+// In a directory, every entry named like a bundle is an input, whatever
+// it is: a link to a file is followed, and a link that leads nowhere, a
+// named pipe or a socket is reported by Verify (see notAFile) rather than
+// left out, so that no bundle the intake received goes unmentioned. Links
+// to directories are not followed, as find(1) does not by default.
 func Collect(paths []string, detailed string) ([]Input, error) {
 	var files []string
-	explicit := map[string]bool{}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
 		if !st.IsDir() {
+			if why := notAFile(p); why != "" {
+				return nil, fmt.Errorf("%s %s", p, why)
+			}
 			files = append(files, p)
-			explicit[p] = true
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if d.Type().IsRegular() && candidate(d.Name()) {
+			if !d.IsDir() && candidate(d.Name()) {
 				files = append(files, path)
 			}
 			return nil
@@ -133,7 +142,10 @@ func Collect(paths []string, detailed string) ([]Input, error) {
 		if !ok || n.Type != schema.TypeDetailed || n.Hash {
 			continue
 		}
-		if z, ok := zips[pairKey(in.Path, n)]; ok && detailed == "" {
+		// Only files are paired: a ZIP or CSV that is not one is an
+		// input of its own, reported by Verify, and the other is then
+		// verified without it.
+		if z, ok := zips[pairKey(in.Path, n)]; ok && detailed == "" && notAFile(in.Path) == "" && notAFile(inputs[z].Path) == "" {
 			inputs[z].Detailed = in.Path
 			paired[i] = true
 		}
@@ -247,6 +259,12 @@ func Verify(in Input, opts Options) Result {
 	}
 	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
 	s := newSink(filepath.Base(in.Path), opts.ShowValues)
+	if why := notAFile(in.Path); why != "" {
+		s.add(ruleZipUnreadable, at{}, "%s %s", filepath.Base(in.Path), why)
+		checkDetailedAlone(&res, in, s, opts)
+		res.Findings = s.finish()
+		return res
+	}
 	f, err := bundle.OpenFile(in.Path)
 	if err != nil {
 		s.add(ruleZipUnreadable, at{}, "the file cannot be read: %v", err)
@@ -282,6 +300,46 @@ func Verify(in Input, opts Options) Result {
 	res.SHA256 = d.sum
 	res.Findings = s.finish()
 	return res
+}
+
+// notAFile says why path cannot be verified, to follow its name in a
+// message, or "" when it is a regular file (or a link to one). A ZIP is
+// read by seeking (its directory is at its end), which a pipe does not
+// allow, and opening a named pipe waits for a writer that may never come:
+// such a path is reported, not opened.
+func notAFile(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		if target, lerr := os.Readlink(path); lerr == nil {
+			return fmt.Sprintf("is a symbolic link to %s, which cannot be read (%v): put the file itself here, or mend the link", target, unwrapPathError(err))
+		}
+		return fmt.Sprintf("cannot be read: %v", unwrapPathError(err))
+	}
+	mode := st.Mode()
+	what := "is not a regular file"
+	switch {
+	case mode.IsRegular():
+		return ""
+	case mode.IsDir():
+		what = "is a directory, not a regular file"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "is a named pipe, not a regular file"
+	case mode&fs.ModeSocket != 0:
+		what = "is a socket, not a regular file"
+	case mode&fs.ModeDevice != 0:
+		what = "is a device, not a regular file"
+	}
+	return what + ", and a ZIP can only be read from a file (its directory is at its end): save the bundle to a file and verify that file"
+}
+
+// unwrapPathError is err without the operation and path an *fs.PathError
+// repeats.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // smallFileMax is the largest ZIP read whole into memory before it is
