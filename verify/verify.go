@@ -100,6 +100,9 @@ type Input struct {
 func Collect(paths []string, detailed string) ([]Input, error) {
 	var files []string
 	for _, p := range paths {
+		// Cleaned, so that ./x.zip and x.zip, or dir and dir/, are one
+		// input and not verified and counted twice.
+		p = filepath.Clean(p)
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, err
