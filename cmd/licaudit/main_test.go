@@ -240,3 +240,60 @@ func TestSchemaDir(t *testing.T) {
 		})
 	}
 }
+
+// TestReportNeverReplacesAnInput: a report path that is a file being
+// verified (by the same path, another spelling of it, or a hard link), or
+// the --detailed CSV even where no VOSS bundle reads it, is refused before anything is verified, and the file
+// stays as it was. A new path beside the bundle is written.
+func TestReportNeverReplacesAnInput(t *testing.T) {
+	dir := reference(t)
+	zips, _ := filepath.Glob(filepath.Join(dir, "*_license_*.zip"))
+	csvs, _ := filepath.Glob(filepath.Join(dir, "*_detailed_*.csv"))
+	if len(zips) != 1 || len(csvs) != 1 {
+		t.Fatalf("reference wrote %v and %v", zips, csvs)
+	}
+	zip, csv := zips[0], csvs[0]
+	link := filepath.Join(t.TempDir(), "link.json")
+	if err := os.Link(zip, link); err != nil {
+		t.Fatal(err)
+	}
+	extract := t.TempDir()
+	if code, _, errOut := licaudit(t, "generate", "flexnet", "--entitlements", "2", "--out", extract); code != 0 {
+		t.Fatalf("generate flexnet: exit %d: %s", code, errOut)
+	}
+	before := map[string][]byte{}
+	for _, p := range []string{zip, csv} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[p] = b
+	}
+	for _, args := range [][]string{
+		{"verify", "--format", "json", "--output", zip, zip},
+		{"verify", "--format", "sarif=" + filepath.Join(dir, ".", filepath.Base(csv)), dir},
+		{"verify", "--format", "json=" + link, "--format", "table", dir},
+		{"verify", "--detailed", csv, "--output", csv, zip},
+		// No VOSS bundle reads it, but it is a file the command was given.
+		{"verify", "--detailed", csv, "--output", csv, extract},
+	} {
+		code, out, errOut := licaudit(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, "a file being verified") || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d refusing the path, before any report", args, code, out, errOut, exitUsage)
+		}
+		for p, b := range before {
+			if now, err := os.ReadFile(p); err != nil || !bytes.Equal(now, b) {
+				t.Fatalf("%q changed %s", args, p)
+			}
+		}
+	}
+	report := filepath.Join(dir, "report.json")
+	if code, _, errOut := licaudit(t, "verify", "--format", "json", "--output", report, dir); code != exitOK {
+		t.Fatalf("a new report path beside the bundle: exit %d: %s", code, errOut)
+	}
+	if raw, err := os.ReadFile(report); err != nil {
+		t.Fatal(err)
+	} else {
+		validateReport(t, raw)
+	}
+}

@@ -142,6 +142,9 @@ func runVerify(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return usageError("no bundle found in %s (looked for .zip, vlf_*_detailed_*.csv and FlexNet CSVs)", strings.Join(c.Args().Slice(), ", "))
 	}
+	if err := reportsAvoidInputs(targets, c.String("output"), inputs, opts.Detailed); err != nil {
+		return usageError("%v", err)
+	}
 	var display *progress
 	if stderr, ok := c.App.ErrWriter.(*os.File); ok && !c.Bool("quiet") {
 		if display = newProgress(stderr, inputs); display != nil {
@@ -165,6 +168,40 @@ func runVerify(c *cli.Context) error {
 	}
 	if rep.Failed() {
 		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// reportsAvoidInputs refuses a report path that is one of the files being
+// verified (a bundle, or a detailed CSV paired with one or given by
+// --detailed, as detailed is): writing the report
+// there would replace a received file, which licaudit never changes. It
+// runs before anything is verified, so nothing is lost but the command.
+func reportsAvoidInputs(targets []formatTarget, output string, inputs []verify.Input, detailed string) error {
+	for _, t := range targets {
+		path := t.path
+		if path == "" {
+			path = output
+		}
+		if path == "" {
+			continue
+		}
+		at, err := os.Stat(path)
+		if err != nil || !at.Mode().IsRegular() {
+			continue // a new file, or a device or pipe written in place
+		}
+		verified := []string{detailed}
+		for _, in := range inputs {
+			verified = append(verified, in.Path, in.Detailed)
+		}
+		for _, p := range verified {
+			if p == "" {
+				continue
+			}
+			if st, err := os.Stat(p); err == nil && os.SameFile(at, st) {
+				return fmt.Errorf("cannot write the %s report to %s: that is %s, a file being verified, and licaudit never changes what it verifies; write the report elsewhere", t.format, path, p)
+			}
+		}
 	}
 	return nil
 }
