@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/licaudit/licaudit/generate"
@@ -44,5 +45,15 @@ func TestCollectSpellingsOfOnePath(t *testing.T) {
 	}
 	if inputs[0].Detailed == "" {
 		t.Errorf("the bundle lost its detailed CSV")
+	}
+}
+
+// TestCollectRefusesStandardInput: "-" is not read as standard input
+// (a ZIP cannot be read from a stream), and the error says what to do
+// rather than that no file "-" exists.
+func TestCollectRefusesStandardInput(t *testing.T) {
+	_, err := verify.Collect([]string{"-"}, "")
+	if err == nil || !strings.Contains(err.Error(), "standard input") || !strings.Contains(err.Error(), "save the bundle to a file") {
+		t.Fatalf("Collect(-): %v, want standard input refused, saying what to do", err)
 	}
 }

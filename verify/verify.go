@@ -89,7 +89,7 @@ type Input struct {
 // recursively for ZIPs, detailed CSVs and FlexNet CSVs. A detailed CSV
 // beside a license ZIP of the same provider, host and timestamp is paired
 // with it rather than verified on its own. A path that does not exist,
-// or is a named pipe, a socket or a device, is an error (of the caller's,
+// or is "-", a named pipe, a socket or a device, is an error (of the caller's,
 // not of a bundle).
 //
 // In a directory, every entry named like a bundle is an input, whatever
@@ -100,6 +100,9 @@ type Input struct {
 func Collect(paths []string, detailed string) ([]Input, error) {
 	var files []string
 	for _, p := range paths {
+		if p == "-" {
+			return nil, errors.New("- (standard input) is not a path licaudit reads: a ZIP is read from its end, where its directory is, so save the bundle to a file and verify that file")
+		}
 		// Cleaned, so that ./x.zip and x.zip, or dir and dir/, are one
 		// input and not verified and counted twice.
 		p = filepath.Clean(p)
