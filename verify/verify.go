@@ -89,8 +89,8 @@ type Input struct {
 // recursively for ZIPs, detailed CSVs and FlexNet CSVs. A detailed CSV
 // beside a license ZIP of the same provider, host and timestamp is paired
 // with it rather than verified on its own. A path that does not exist,
-// or is "-", a named pipe, a socket or a device, is an error (of the caller's,
-// not of a bundle).
+// or is "-", a named pipe, a socket or a device, is an error (of the
+// caller's, not of a bundle).
 //
 // In a directory, every entry named like a bundle is an input, whatever
 // it is: a link to a file is followed, and a link that leads nowhere, a
@@ -111,7 +111,7 @@ func Collect(paths []string, detailed string) ([]Input, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			if why := notAFile(p); why != "" {
+			if why := whyNotAFile(p, st, nil); why != "" {
 				return nil, fmt.Errorf("%s %s", p, why)
 			}
 			files = append(files, p)
@@ -133,14 +133,19 @@ func Collect(paths []string, detailed string) ([]Input, error) {
 	sort.Strings(files)
 	files = dedupe(files)
 
-	// Pair detailed CSVs with their ZIPs by directory, stem and stamp.
+	// Pair detailed CSVs with their ZIPs by directory, stem and stamp. A
+	// file is stat'ed once, for its size and whether it is a file.
 	zips := map[string]int{}
-	var inputs []Input
-	for _, f := range files {
+	inputs := make([]Input, len(files))
+	isFile := make([]bool, len(files))
+	for i, f := range files {
 		if n, ok := schema.ParseVOSSName(filepath.Base(f)); ok && n.Type == schema.TypeLicense && n.Ext == "zip" {
-			zips[pairKey(f, n)] = len(inputs)
+			zips[pairKey(f, n)] = i
 		}
-		inputs = append(inputs, Input{Path: f})
+		inputs[i].Path = f
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+			inputs[i].Size, isFile[i] = st.Size(), true
+		}
 	}
 	paired := map[int]bool{}
 	for i, in := range inputs {
@@ -151,9 +156,17 @@ func Collect(paths []string, detailed string) ([]Input, error) {
 		// Only files are paired: a ZIP or CSV that is not one is an
 		// input of its own, reported by Verify, and the other is then
 		// verified without it.
-		if z, ok := zips[pairKey(in.Path, n)]; ok && detailed == "" && notAFile(in.Path) == "" && notAFile(inputs[z].Path) == "" {
+		// The size of a paired CSV counts toward progress and the queue.
+		if z, ok := zips[pairKey(in.Path, n)]; ok && detailed == "" && isFile[i] && isFile[z] {
 			inputs[z].Detailed = in.Path
+			inputs[z].Size += in.Size
 			paired[i] = true
+		}
+	}
+	var detailedSize int64
+	if detailed != "" {
+		if st, err := os.Stat(detailed); err == nil {
+			detailedSize = st.Size()
 		}
 	}
 	out := inputs[:0]
@@ -163,20 +176,9 @@ func Collect(paths []string, detailed string) ([]Input, error) {
 		}
 		if detailed != "" && bundle.KindOf(in.Path) == bundle.VOSSLicense {
 			in.Detailed = detailed
-		}
-		if st, err := os.Stat(in.Path); err == nil {
-			in.Size = st.Size()
+			in.Size += detailedSize
 		}
 		out = append(out, in)
-	}
-	// A ZIP whose paired CSV is missing on disk stays a plain input; sizes
-	// of paired CSVs count toward progress.
-	for i := range out {
-		if out[i].Detailed != "" {
-			if st, err := os.Stat(out[i].Detailed); err == nil {
-				out[i].Size += st.Size()
-			}
-		}
 	}
 	return out, nil
 }
@@ -315,6 +317,11 @@ func Verify(in Input, opts Options) Result {
 // such a path is reported, not opened.
 func notAFile(path string) string {
 	st, err := os.Stat(path)
+	return whyNotAFile(path, st, err)
+}
+
+// whyNotAFile is notAFile for what os.Stat(path) returned.
+func whyNotAFile(path string, st fs.FileInfo, err error) string {
 	if err != nil {
 		if target, lerr := os.Readlink(path); lerr == nil {
 			return fmt.Sprintf("is a symbolic link to %s, which cannot be read (%v): put the file itself here, or mend the link", target, unwrapPathError(err))
