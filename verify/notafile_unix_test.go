@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/licaudit/licaudit/generate"
 	"github.com/licaudit/licaudit/verify"
 )
 
@@ -24,23 +23,7 @@ import (
 // is, and none of them is paired with a detailed CSV. Links to directories
 // are not followed.
 func TestDirectoryEntriesThatAreNotFiles(t *testing.T) {
-	dir := t.TempDir()
-	files, err := generate.WriteVOSS(dir, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", At: exportTime, Customers: 5}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bundle, detailed string
-	for _, f := range files {
-		switch {
-		case strings.HasSuffix(f, ".zip"):
-			bundle = f
-		case strings.Contains(f, "_detailed_"):
-			detailed = f
-		}
-	}
-	if bundle == "" || detailed == "" {
-		t.Fatalf("generate wrote %v, want a license ZIP and a detailed CSV", files)
-	}
+	dir, bundle, detailed := writeVOSSPair(t, 5)
 	sub := filepath.Join(dir, "sub")
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
@@ -70,6 +53,7 @@ func TestDirectoryEntriesThatAreNotFiles(t *testing.T) {
 	}
 
 	var inputs []verify.Input
+	var err error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
