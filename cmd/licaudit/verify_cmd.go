@@ -52,6 +52,15 @@ type formatTarget struct {
 	path   string // "" for --output or standard output
 }
 
+// file is where t is written: its own path, or else output (--output),
+// or else "" for standard output.
+func (t formatTarget) file(output string) string {
+	if t.path != "" {
+		return t.path
+	}
+	return output
+}
+
 func parseFormats(values []string) ([]formatTarget, error) {
 	if len(values) == 0 {
 		values = []string{"table"}
@@ -174,32 +183,44 @@ func runVerify(c *cli.Context) error {
 
 // reportsAvoidInputs refuses a report path that is one of the files being
 // verified (a bundle, or a detailed CSV paired with one or given by
-// --detailed, as detailed is): writing the report
-// there would replace a received file, which licaudit never changes. It
-// runs before anything is verified, so nothing is lost but the command.
+// --detailed, as detailed is): writing the report there would replace a
+// received file, which licaudit never changes. It runs before anything is
+// verified, so nothing is lost but the command. Only a report path that
+// exists already can be an input, so the inputs are stat'ed only then.
 func reportsAvoidInputs(targets []formatTarget, output string, inputs []verify.Input, detailed string) error {
+	type existing struct {
+		format, path string
+		st           os.FileInfo
+	}
+	var reports []existing
 	for _, t := range targets {
-		path := t.path
-		if path == "" {
-			path = output
-		}
+		path := t.file(output)
 		if path == "" {
 			continue
 		}
-		at, err := os.Stat(path)
-		if err != nil || !at.Mode().IsRegular() {
-			continue // a new file, or a device or pipe written in place
+		// A new file, or a device or pipe written in place, is no input.
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+			reports = append(reports, existing{t.format, path, st})
 		}
-		verified := []string{detailed}
-		for _, in := range inputs {
-			verified = append(verified, in.Path, in.Detailed)
+	}
+	if len(reports) == 0 {
+		return nil
+	}
+	verified := []string{detailed}
+	for _, in := range inputs {
+		verified = append(verified, in.Path, in.Detailed)
+	}
+	for _, p := range verified {
+		if p == "" {
+			continue
 		}
-		for _, p := range verified {
-			if p == "" {
-				continue
-			}
-			if st, err := os.Stat(p); err == nil && os.SameFile(at, st) {
-				return fmt.Errorf("cannot write the %s report to %s: that is %s, a file being verified, and licaudit never changes what it verifies; write the report elsewhere", t.format, path, p)
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		for _, r := range reports {
+			if os.SameFile(r.st, st) {
+				return fmt.Errorf("cannot write the %s report to %s: that is %s, a file being verified, and licaudit never changes what it verifies; write the report elsewhere", r.format, r.path, p)
 			}
 		}
 	}
@@ -258,10 +279,7 @@ func failOnName(s finding.Severity) string {
 // bundle.WriteFile: atomically, or in place for a device or a named pipe),
 // or to standard output.
 func writeReport(c *cli.Context, rep *report.Report, t formatTarget, output string) error {
-	path := t.path
-	if path == "" {
-		path = output
-	}
+	path := t.file(output)
 	var opts report.Options
 	if path == "" && t.format == "table" {
 		opts = tableOptions(c.App.Writer)
