@@ -8,8 +8,8 @@ import (
 )
 
 // TestNameFeed feeds names through several batches (with empty names,
-// repeats in a row and not, and a reservation among them) and compares the identity with
-// one built by adding the same names in place.
+// repeats in a row and not, and a reservation among them) and compares
+// the identity with one built by adding the same names in place.
 func TestNameFeed(t *testing.T) {
 	type entry struct {
 		name string

@@ -522,10 +522,10 @@ func (r *reconRun) compareQueued() {
 }
 
 // compare compares one anonymous row, whose PKID hashes to h, with its
-// detailed row, ref (-1 when the detailed CSV has none). It also finds the rows that repeat a PKID
-// (anon.customer-key), so that the anonymous CSV needs no identifier log
-// of its own when it is reconciled: a matched customer remembers its
-// line, and an absent PKID goes to r.absent.
+// detailed row, ref (-1 when the detailed CSV has none). It also finds
+// the rows that repeat a PKID (anon.customer-key), so that the anonymous
+// CSV needs no identifier log of its own when it is reconciled: a matched
+// customer remembers its line, and an absent PKID goes to r.absent.
 func (r *reconRun) compare(ref customerRef, h uint64, pkid string, line int, values []int64) {
 	t := r.v.detailed
 	if ref < 0 {
