@@ -243,8 +243,9 @@ func TestSchemaDir(t *testing.T) {
 
 // TestReportNeverReplacesAnInput: a report path that is a file being
 // verified (by the same path, another spelling of it, or a hard link), or
-// the --detailed CSV even where no VOSS bundle reads it, is refused before anything is verified, and the file
-// stays as it was. A new path beside the bundle is written.
+// the --detailed CSV even where no VOSS bundle reads it, is refused before
+// anything is verified, and the file stays as it was. A new path beside
+// the bundle is written.
 func TestReportNeverReplacesAnInput(t *testing.T) {
 	dir := reference(t)
 	zips, _ := filepath.Glob(filepath.Join(dir, "*_license_*.zip"))
