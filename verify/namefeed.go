@@ -133,8 +133,11 @@ func (f *nameFeed) add(name string, kind nameKind) {
 		if _, ok := (*queued)[name]; ok {
 			return
 		}
-		if *queued == nil || len(*queued) == maxQueuedRepeats {
-			*queued = make(map[string]struct{}, min(maxQueuedRepeats, 64))
+		switch {
+		case *queued == nil:
+			*queued = map[string]struct{}{}
+		case len(*queued) == maxQueuedRepeats:
+			clear(*queued)
 		}
 		(*queued)[strings.Clone(name)] = struct{}{}
 	}
