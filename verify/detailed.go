@@ -97,7 +97,7 @@ func reserveAhead(names *nameFeed, table *customerTable, c *csvFile, rows int, s
 	}
 	if table != nil {
 		// A detailed CSV this large is part of a large input, which
-		// Run verifies while no other large input is verified.
+		// Run verifies alone.
 		table.reserve(est, size >= largeInput)
 	}
 }

@@ -61,76 +61,165 @@ func TestLargestFirst(t *testing.T) {
 	}
 }
 
-// TestInputQueue runs the queue's inputs on three workers, as Run does,
-// with work that takes long for a large input: never may two large inputs
-// run at once, every input must be taken once, large ones before small
-// ones where a worker may choose, and the small ones must run beside a
-// large one rather than after it.
-func TestInputQueue(t *testing.T) {
-	sizes := []int64{1, largeInput, 5, largeInput + 9, 2, largeInput * 3, 7, 3, 8, 4, 6, 9}
+const mib = 1 << 20
+
+// sizedInputs makes inputs of the given sizes on disk.
+func sizedInputs(sizes ...int64) []Input {
 	inputs := make([]Input, len(sizes))
 	for i, n := range sizes {
 		inputs[i].Size = n
 	}
+	return inputs
+}
+
+// TestInputQueueOrder takes inputs one step at a time, as workers would,
+// and states each step: the largest input first; a large input (16 MiB or
+// more) alone; inputs below it side by side while their sizes, each
+// counted as at least 512 KiB, stay within 32 MiB; the smallest input
+// when the largest left does not fit; nothing when nothing fits.
+func TestInputQueueOrder(t *testing.T) {
+	type step struct {
+		done int // the input that ends before the step (-1: none)
+		take int // the input taken (-1: none fits)
+	}
+	for _, c := range []struct {
+		name  string
+		sizes []int64
+		steps []step
+	}{{
+		name:  "a large input runs alone",
+		sizes: []int64{1, 16 * mib, 2},
+		steps: []step{{-1, 1}, {-1, -1}, {1, 2}, {-1, 0}},
+	}, {
+		name:  "large inputs one at a time, largest first",
+		sizes: []int64{20 * mib, 900 * mib, 16 * mib},
+		steps: []step{{-1, 1}, {-1, -1}, {1, 0}, {-1, -1}, {0, 2}},
+	}, {
+		name:  "two just below large at once, the smallest beside them",
+		sizes: []int64{15 * mib, 1024, 16*mib - 1, 14 * mib, 2048},
+		steps: []step{{-1, 2}, {-1, 0}, {-1, 1}, {-1, 4}, {-1, -1}, {2, 3}, {-1, -1}},
+	}, {
+		name: "small inputs count at least 512 KiB: 64 at once",
+		// 65 inputs of a byte: the 65th waits for one to end.
+		sizes: slices.Repeat([]int64{1}, 65),
+		steps: append(func() []step {
+			s := make([]step, 64)
+			for i := range s {
+				s[i] = step{-1, i}
+			}
+			return s
+		}(), step{-1, -1}, step{7, 64}),
+	}, {
+		name:  "a large input waits for the small ones in flight",
+		sizes: []int64{1, 100 * mib, 3},
+		steps: []step{{-1, 1}, {1, 2}, {-1, 0}, {-1, -1}},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			q := newInputQueue(sizedInputs(c.sizes...))
+			for n, s := range c.steps {
+				if s.done >= 0 {
+					q.done(s.done)
+				}
+				got, ok := q.next()
+				if !ok {
+					got = -1
+				}
+				if got != s.take {
+					t.Fatalf("step %d: took %d, want %d", n, got, s.take)
+				}
+			}
+		})
+	}
+}
+
+// TestInputQueue runs the queue's inputs on four workers, as Run does, with
+// work that takes longer for larger inputs, and watches what runs at once:
+// never a large input beside another, never more than 32 MiB of the others
+// (each counted as at least 512 KiB), every input once, and small inputs
+// side by side (the budget must not make a directory of small bundles run
+// one at a time).
+func TestInputQueue(t *testing.T) {
+	sizes := []int64{1, largeInput, 5, largeInput + 9, 12 * mib, 2, largeInput * 3, 7,
+		15 * mib, 3, 8, 10 * mib, 4, 6, 9 * mib, 9, 11 * mib}
+	inputs := sizedInputs(sizes...)
 	q := newInputQueue(inputs)
 	var (
 		mu                  sync.Mutex
-		order               []int
-		largeNow, largeMost int
-		smallBesideLarge    int
+		taken               []int
+		running             = map[int]bool{}
+		largeBeside         bool
+		weightMost          int64
+		smallTogether       int
+		largeSeen, smallRan bool
 	)
+	counted := func(size int64) int64 { return max(size, 512<<10) }
 	var wg sync.WaitGroup
-	for range 3 {
+	for range 4 {
 		wg.Go(func() {
 			for {
 				i, ok := q.take()
 				if !ok {
 					return
 				}
-				large := inputs[i].Size >= largeInput
 				mu.Lock()
-				order = append(order, i)
-				if large {
-					largeNow++
-					largeMost = max(largeMost, largeNow)
-				} else if largeNow > 0 {
-					smallBesideLarge++
+				taken = append(taken, i)
+				running[i] = true
+				var weight int64
+				smalls, large := 0, false
+				for r := range running {
+					if inputs[r].Size >= 16*mib {
+						large = true
+					} else {
+						smalls++
+						weight += counted(inputs[r].Size)
+					}
 				}
+				if large && len(running) > 1 {
+					largeBeside = true
+				}
+				largeSeen = largeSeen || large
+				smallRan = smallRan || smalls > 0
+				weightMost = max(weightMost, weight)
+				smallTogether = max(smallTogether, smalls)
 				mu.Unlock()
-				if large {
-					time.Sleep(20 * time.Millisecond)
-				} else {
-					time.Sleep(time.Millisecond)
-				}
+				time.Sleep(time.Millisecond + time.Duration(inputs[i].Size>>20)*time.Millisecond/4)
 				mu.Lock()
-				if large {
-					largeNow--
-				}
+				delete(running, i)
 				mu.Unlock()
 				q.done(i)
 			}
 		})
 	}
-	wg.Wait()
-	if largeMost != 1 {
-		t.Errorf("%d large inputs ran at once, want 1", largeMost)
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(time.Minute):
+		t.Fatal("the workers still wait after a minute: the queue never woke them")
 	}
-	slices.Sort(order)
-	for i := range order {
-		if order[i] != i {
-			t.Fatalf("inputs taken %v, want each of 0..%d once", order, len(inputs)-1)
+	if largeBeside {
+		t.Error("a large input ran beside another input")
+	}
+	if weightMost > 32*mib {
+		t.Errorf("%d MiB of small inputs ran at once, want 32 at most", weightMost>>20)
+	}
+	if !largeSeen || !smallRan {
+		t.Fatal("the inputs were not taken")
+	}
+	if smallTogether < 3 {
+		t.Errorf("at most %d small inputs ran at once on 4 workers, want 3 or more", smallTogether)
+	}
+	slices.Sort(taken)
+	for i := range taken {
+		if taken[i] != i {
+			t.Fatalf("inputs taken %v, want each of 0..%d once", taken, len(inputs)-1)
 		}
-	}
-	if smallBesideLarge == 0 {
-		t.Error("no small input ran beside a large one")
 	}
 	if _, ok := q.take(); ok {
 		t.Error("an input was taken after every input was")
 	}
 
-	// One worker takes large inputs first, largest first, then the small
-	// ones, largest first; a second worker, while a large one runs, takes
-	// the largest small one.
+	// One worker takes the inputs largest first.
 	q = newInputQueue(inputs)
 	var one []int
 	for {
@@ -141,14 +230,7 @@ func TestInputQueue(t *testing.T) {
 		one = append(one, i)
 		q.done(i)
 	}
-	if want := []int{5, 3, 1, 11, 8, 6, 10, 2, 9, 7, 4, 0}; !slices.Equal(one, want) {
+	if want := []int{6, 3, 1, 8, 4, 16, 11, 14, 15, 10, 7, 13, 2, 12, 9, 5, 0}; !slices.Equal(one, want) {
 		t.Errorf("one worker took %v, want %v", one, want)
-	}
-	q = newInputQueue(inputs)
-	if a, _ := q.take(); a != 5 {
-		t.Errorf("the first input taken is %d, want the largest, 5", a)
-	}
-	if b, _ := q.take(); b != 11 {
-		t.Errorf("beside a large input, %d was taken, want the largest small one, 11", b)
 	}
 }

@@ -124,7 +124,7 @@ func (t *customerTable) regrow(b *[][]customerRow) {
 // chunk and sorts them there instead of copying each bucket (20 MB at a
 // million customers, made at the memory limit: a collection a bucket).
 //
-// alone says the file is verified while no other large input is (see
+// alone says the file is verified beside no other input (see
 // largeInput): such a table trusts the estimate up to trustedCustomers,
 // and its buckets grow to the room it asks for at once rather than by
 // doublings. The buckets fill evenly, so they doubled all at about the

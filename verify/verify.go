@@ -41,7 +41,8 @@ type Options struct {
 	Detailed string
 	// ShowValues prints cell values in full instead of redacted.
 	ShowValues bool
-	// Jobs is how many bundles are verified at once (0: number of CPUs).
+	// Jobs is how many bundles are verified at once at most (0: number of
+	// CPUs); see Run.
 	Jobs int
 	// Forms pins forms the vendors do not publish (see Forms).
 	Forms Forms
@@ -212,9 +213,11 @@ func candidate(base string) bool {
 	return strings.HasPrefix(base, schema.FlexNetEntitlementPrefix) || strings.HasPrefix(base, schema.FlexNetMaintenancePrefix)
 }
 
-// Run verifies inputs, opts.Jobs at a time, and returns their results in
-// input order whatever order they finish in. The largest inputs start
-// first, and large inputs one at a time (see inputQueue).
+// Run verifies inputs, opts.Jobs at a time at most, and returns their
+// results in input order whatever order they finish in. The largest inputs
+// start first; an input of 16 MiB or more runs alone, and the others only
+// as many at once as their sizes fit in 32 MiB (see inputQueue), so that
+// memory does not grow with the number of CPUs.
 func Run(inputs []Input, opts Options) []Result {
 	jobs := opts.Jobs
 	if jobs <= 0 {
