@@ -41,8 +41,8 @@ type Options struct {
 	Detailed string
 	// ShowValues prints cell values in full instead of redacted.
 	ShowValues bool
-	// Jobs is how many bundles are verified at once at most (0: number of
-	// CPUs); see Run.
+	// Jobs is how many bundles are verified at once at most (0: as many
+	// as the CPUs the process may use, GOMAXPROCS); see Run.
 	Jobs int
 	// Forms pins forms the vendors do not publish (see Forms).
 	Forms Forms
@@ -221,7 +221,9 @@ func candidate(base string) bool {
 func Run(inputs []Input, opts Options) []Result {
 	jobs := opts.Jobs
 	if jobs <= 0 {
-		jobs = runtime.NumCPU()
+		// The CPUs this process may use: in a container limited to two
+		// CPUs of a large machine, NumCPU counts the machine's.
+		jobs = runtime.GOMAXPROCS(0)
 	}
 	if opts.Progress != nil {
 		var total int64

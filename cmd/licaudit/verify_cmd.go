@@ -38,7 +38,7 @@ func verifyCommand() *cli.Command {
 			&cli.StringFlag{Name: "detailed", Usage: "reconcile VOSS bundles with this detailed CSV `FILE` (default: the one beside each ZIP)"},
 			&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .licaudit.yaml in the working directory, if present)"},
 			&cli.StringFlag{Name: "schema-dir", Usage: "`DIR` of NAME.schema.json files replacing built-in schemas"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles verified at once; bundles of 16 MiB or more go one at a time, beside the others", DefaultText: "number of CPUs"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles verified at once at most; a bundle of 16 MiB or more runs alone, and smaller ones only up to 32 MiB at once, so memory stays under 64 MiB", DefaultText: "the CPUs licaudit may use"},
 			&cli.BoolFlag{Name: "show-values", Usage: "print cell values in findings in full (default: redacted, since reports get attached to tickets)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress display"},
 		},
