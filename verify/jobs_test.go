@@ -3,6 +3,7 @@ package verify
 import (
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -35,6 +36,20 @@ func TestRunIsDeterministic(t *testing.T) {
 	}
 	if findings == 0 {
 		t.Fatal("the corpora gave no findings; the comparison proves little")
+	}
+}
+
+// TestWorkers: --jobs 0 follows GOMAXPROCS (a container's CPU limit), not
+// the number of CPUs, and Run starts no worker without an input to give it.
+func TestWorkers(t *testing.T) {
+	procs := runtime.NumCPU() + 1
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	for _, c := range []struct{ jobs, inputs, want int }{
+		{0, 100, procs}, {0, 1, 1}, {1, 10, 1}, {8, 10, 8}, {8, 5, 5}, {4, 0, 0},
+	} {
+		if got := workers(c.jobs, c.inputs); got != c.want {
+			t.Errorf("workers(%d, %d) with GOMAXPROCS %d = %d, want %d", c.jobs, c.inputs, procs, got, c.want)
+		}
 	}
 }
 

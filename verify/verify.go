@@ -219,12 +219,6 @@ func candidate(base string) bool {
 // as many at once as their sizes fit in 32 MiB (see inputQueue), so that
 // memory does not grow with the number of CPUs.
 func Run(inputs []Input, opts Options) []Result {
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		// The CPUs this process may use: in a container limited to two
-		// CPUs of a large machine, NumCPU counts the machine's.
-		jobs = runtime.GOMAXPROCS(0)
-	}
 	if opts.Progress != nil {
 		var total int64
 		for _, in := range inputs {
@@ -235,7 +229,7 @@ func Run(inputs []Input, opts Options) []Result {
 	results := make([]Result, len(inputs))
 	queue := newInputQueue(inputs)
 	var wg sync.WaitGroup
-	for range min(jobs, len(inputs)) {
+	for range workers(opts.Jobs, len(inputs)) {
 		wg.Go(func() {
 			for {
 				i, ok := queue.take()
@@ -252,6 +246,17 @@ func Run(inputs []Input, opts Options) []Result {
 	}
 	wg.Wait()
 	return results
+}
+
+// workers is how many goroutines Run starts: jobs, or with jobs 0 the CPUs
+// the process may use (GOMAXPROCS: in a container limited to two CPUs of a
+// large machine, NumCPU would count the machine's), and no more than there
+// are inputs.
+func workers(jobs, inputs int) int {
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	return min(jobs, inputs)
 }
 
 // builtinSchemas compiles the built-in schemas once per process, for
