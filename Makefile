@@ -75,7 +75,8 @@ bench: build
 ## runs (CI runs it; its figures mean nothing). run.sh installs its peers
 ## when they are missing.
 SMOKE_SIZES := RUNS=1 QUICK_RUNS=1 SLOW_RUNS=1 BIG_RUNS=1 VOSS_CUSTOMERS=2000 \
-	FNE_ENTITLEMENTS=1000 FNE_BIG_ENTITLEMENTS=1000 DIR_BUNDLES=6
+	FNE_ENTITLEMENTS=1000 FNE_BIG_ENTITLEMENTS=1000 DIR_BUNDLES=6 \
+	MANY_BUNDLES=2 MANY_CUSTOMERS=1000 MANY_THREADS=4
 bench-smoke: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(PKGS)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

@@ -14,8 +14,8 @@
 # to run, where the two differ by a few percent);
 # SLOW_RUNS (default 1) for csvclean on the FlexNet extract, which takes
 # minutes per run; BIG_RUNS (default 3) for the extract with a member over
-# 1 GiB; FNE_ENTITLEMENTS, FNE_BIG_ENTITLEMENTS, VOSS_CUSTOMERS, DIR_BUNDLES
-# to scale;
+# 1 GiB; FNE_ENTITLEMENTS, FNE_BIG_ENTITLEMENTS, VOSS_CUSTOMERS, DIR_BUNDLES,
+# MANY_BUNDLES and MANY_CUSTOMERS to scale;
 # BENCH_OUT and BENCH_RESULTS to write elsewhere (a trial run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,12 @@ VOSS_CUSTOMERS=${VOSS_CUSTOMERS:-1000000}
 FNE_ENTITLEMENTS=${FNE_ENTITLEMENTS:-500000} # 1 to 3 line items each: about 1 million
 FNE_BIG_ENTITLEMENTS=${FNE_BIG_ENTITLEMENTS:-1000000} # 1 to 4 each: a 1.1 GB member
 DIR_BUNDLES=${DIR_BUNDLES:-500}
+# Bundles just below 16 MiB, as many as the threads of a larger machine
+# that the bench plays (MANY_THREADS), for memory with --jobs at its default
+# there.
+MANY_BUNDLES=${MANY_BUNDLES:-8}
+MANY_CUSTOMERS=${MANY_CUSTOMERS:-600000}
+MANY_THREADS=${MANY_THREADS:-8}
 OUT=${BENCH_OUT:-bench/out}
 BIN=bin/licaudit
 RESULTS=${BENCH_RESULTS:-bench/RESULTS.md}
@@ -117,6 +123,18 @@ if ! fresh dir "bundles=$DIR_BUNDLES"; then
 	done_input dir
 fi
 
+if ! fresh many "bundles=$MANY_BUNDLES customers=$MANY_CUSTOMERS"; then
+	log "generating $MANY_BUNDLES VOSS bundles of $MANY_CUSTOMERS customers (a minute or more)"
+	tmp=$OUT/many-tmp
+	for i in $(seq 1 "$MANY_BUNDLES"); do
+		rm -rf "$tmp"
+		$BIN generate voss --customers "$MANY_CUSTOMERS" --patches 3 --adaptations 3 --seed "$i" --host "VOSS-M$i" --out "$tmp" >/dev/null
+		mv "$tmp"/*.zip "$OUT/many/" # the ZIPs only, each below 16 MiB
+	done
+	rm -rf "$tmp"
+	done_input many
+fi
+
 VOSS_ZIP=$(ls "$OUT"/voss/*.zip)
 VOSS_DETAILED=$(ls "$OUT"/voss/*_detailed_*.csv)
 FNE_ZIP=$(ls "$OUT"/flexnet/*.zip)
@@ -137,8 +155,8 @@ done
 
 # A month's intake: the VOSS intake (bundle and detailed CSV) and the
 # FlexNet extract among the small bundles, as a receiver's directory holds
-# them; licaudit verifies its large inputs one at a time
-# (verify/queue.go), which keeps it under the memory bar.
+# them; licaudit verifies each large input alone (verify/queue.go), which
+# keeps it under the memory bar.
 rm -rf "$OUT/mixed"
 mkdir -p "$OUT/mixed"
 ln -f "$VOSS_ZIP" "$VOSS_DETAILED" "$FNE_ZIP" "$OUT"/dir/*.zip "$OUT/mixed/"
@@ -163,7 +181,7 @@ TSV=$OUT/results.tsv
 
 # Each measured command is a function run_ID (exported, so that
 # /usr/bin/time can run it through bash).
-export BIN OUT VOSS_ZIP VOSS_DETAILED FNE_ZIP FNE_BIG_ZIP SMALL_VOSS ANON_CSV ANON_META JSONSCHEMA
+export BIN OUT MANY_THREADS VOSS_ZIP VOSS_DETAILED FNE_ZIP FNE_BIG_ZIP SMALL_VOSS ANON_CSV ANON_META JSONSCHEMA
 export CSVCLEAN_FLAGS="${CSVCLEAN_CHECK[*]}"
 verify() { "$BIN" verify --quiet --fail-on never --format json --output /dev/null "$@"; }
 
@@ -233,6 +251,13 @@ run_dir.pair() {
 run_dir.unzip() { unzip_sha "$OUT"/dir/*.zip; }
 run_mixed.jobs1() { verify --jobs 1 "$OUT/mixed"; }
 run_mixed.jobs2() { verify --jobs 2 "$OUT/mixed"; }
+# A machine of MANY_THREADS cores played on this one: as many threads
+# (GOMAXPROCS) and --jobs at its default, which follows them. Memory is what
+# it measures; the threads share this machine's cores, so its times say
+# nothing of such a machine's.
+run_many.jobs1() { verify --jobs 1 "$OUT/many"; }
+run_many.threads() { GOMAXPROCS=$MANY_THREADS verify "$OUT/many"; }
+run_mixed.threads() { GOMAXPROCS=$MANY_THREADS verify "$OUT/mixed"; }
 export -f verify unzip_sha $(compgen -A function run_)
 
 # measure RUNS ID...: runs the commands of the IDs round-robin, RUNS times
@@ -286,6 +311,7 @@ measure "$RUNS" small.licaudit small.jsonschema
 measure "$QUICK_RUNS" dir.jobs1 dir.jobs2 dir.floor dir.floor2 dir.pair
 measure "$SLOW_RUNS" dir.unzip
 measure "$BIG_RUNS" mixed.jobs1 mixed.jobs2
+measure "$BIG_RUNS" many.jobs1 many.threads mixed.threads
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report --------------------------------------------------------------
@@ -311,6 +337,7 @@ BIG_MEMBER_MB=$(unzip -l "$FNE_BIG_ZIP" | awk '/EntitlementsExtract/ {printf "%.
 INTAKE_MB=$((VOSS_MB + $(size_of "$VOSS_DETAILED")))
 DIR_MB=$(for z in "$OUT"/dir/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=$1} END{printf "%.0f", s/1e6}')
 MIXED_MB=$((INTAKE_MB + FNE_MB + DIR_MB))
+MANY_MB=$(for z in "$OUT"/many/*.zip; do unzip -l "$z" | tail -1; done | awk '{s+=$1} END{printf "%.0f", s/1e6}')
 
 {
 	echo "# Benchmark results"
@@ -344,6 +371,7 @@ MIXED_MB=$((INTAKE_MB + FNE_MB + DIR_MB))
 	echo "| FlexNet extract, large member | $FNE_BIG_ENTITLEMENTS entitlements, 1 to 4 line items each; the entitlement CSV alone is $BIG_MEMBER_MB MB | $(size_of "$FNE_BIG_ZIP") MB | $BIG_MB MB |"
 	echo "| directory | $DIR_BUNDLES small bundles (4 VOSS of 300 customers to 1 FlexNet of 200 entitlements) | $(size_of "$OUT"/dir/*.zip) MB | $DIR_MB MB |"
 	echo "| a month's intake | the VOSS intake and the FlexNet extract among the $DIR_BUNDLES small bundles | $(size_of "$OUT"/mixed/*) MB | $MIXED_MB MB |"
+	echo "| bundles below 16 MiB | $MANY_BUNDLES VOSS bundles (ZIPs only) of $MANY_CUSTOMERS customers each | $(size_of "$OUT"/many/*.zip) MB | $MANY_MB MB |"
 	echo
 	echo "## licaudit against the floor"
 	echo
@@ -408,8 +436,21 @@ MIXED_MB=$((INTAKE_MB + FNE_MB + DIR_MB))
 	echo "| --jobs 1 | $(secs mixed.jobs1) s | $(cpu mixed.jobs1) s | $(mbps "$MIXED_MB" "$(wall mixed.jobs1)") MB/s | $(rss_mib mixed.jobs1) MiB |"
 	echo "| --jobs 2 | $(secs mixed.jobs2) s | $(cpu mixed.jobs2) s | $(mbps "$MIXED_MB" "$(wall mixed.jobs2)") MB/s | $(rss_mib mixed.jobs2) MiB |"
 	echo
-	echo "Inputs of 16 MiB or more on disk are verified one at a time, beside the small ones: two at"
-	echo "once would hold the per-row state of both (docs/performance.md, --jobs)."
+	echo "An input of 16 MiB or more on disk is verified alone: nothing beside it would fit under the"
+	echo "memory bar, nor gain time, as its members keep two cores busy (docs/performance.md, --jobs)."
+	echo
+	echo "## Memory on a machine of $MANY_THREADS cores"
+	echo
+	echo "Played on this one: $MANY_THREADS threads (\`GOMAXPROCS=$MANY_THREADS\`) and \`--jobs\` at its default, which"
+	echo "follows them. The inputs below 16 MiB go at once only as far as their sizes fit in 32 MiB,"
+	echo "so that memory does not grow with the cores. The threads share this machine's cores: the"
+	echo "times say nothing of a machine of $MANY_THREADS cores. Target: peak RSS under 64 MiB."
+	echo
+	echo "| input | command | wall | CPU | peak RSS |"
+	echo "|---|---|---|---|---|"
+	echo "| $MANY_BUNDLES bundles below 16 MiB | --jobs 1 | $(secs many.jobs1) s | $(cpu many.jobs1) s | $(rss_mib many.jobs1) MiB |"
+	echo "| $MANY_BUNDLES bundles below 16 MiB | $MANY_THREADS threads, default --jobs | $(secs many.threads) s | $(cpu many.threads) s | $(rss_mib many.threads) MiB |"
+	echo "| a month's intake | $MANY_THREADS threads, default --jobs | $(secs mixed.threads) s | $(cpu mixed.threads) s | $(rss_mib mixed.threads) MiB |"
 } >"$RESULTS"
 log "wrote $RESULTS"
 cat "$RESULTS"
