@@ -298,3 +298,57 @@ func TestReportNeverReplacesAnInput(t *testing.T) {
 		validateReport(t, raw)
 	}
 }
+
+// TestReportsApart: two reports to one file, however the path is spelled or
+// linked, are refused before anything is verified, since the second would
+// replace the first; a device takes several.
+func TestReportsApart(t *testing.T) {
+	dir := reference(t)
+	out := t.TempDir()
+	report := filepath.Join(out, "r.out")
+	if err := os.WriteFile(report, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(out, "link.out")
+	if err := os.Symlink(report, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--format", "json=" + report, "--format", "sarif=" + report},
+		{"--format", "json=" + report, "--output", filepath.Join(out, ".", "r.out"), "--format", "sarif"},
+		{"--format", "json=" + report, "--format", "junit=" + link},
+		{"--format", "json=" + filepath.Join(out, "new.out"), "--format", "markdown=" + filepath.Join(out, "new.out")},
+	} {
+		code, stdout, errOut := licaudit(t, append(append([]string{"verify"}, args...), dir)...)
+		if code != exitUsage || !strings.Contains(errOut, "would both be written to") || stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d refusing the second report", args, code, stdout, errOut, exitUsage)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "new.out")); err == nil {
+		t.Error("a refused command wrote a report")
+	}
+	if code, _, errOut := licaudit(t, "verify", "--format", "json="+os.DevNull, "--format", "sarif="+os.DevNull, dir); code != exitOK {
+		t.Errorf("two reports to %s: exit %d: %s", os.DevNull, code, errOut)
+	}
+}
+
+// TestEveryReportAttempted: a report that cannot be written fails the
+// command (exit 2) but does not keep the reports after it from being written.
+func TestEveryReportAttempted(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	dir := reference(t)
+	sarif := filepath.Join(t.TempDir(), "r.sarif")
+	code, _, errOut := licaudit(t, "verify", "--format", "json=/dev/full", "--format", "sarif="+sarif, dir)
+	if code != exitUsage || !strings.Contains(errOut, "/dev/full") {
+		t.Errorf("exit %d, stderr %q; want exit %d naming /dev/full", code, errOut, exitUsage)
+	}
+	raw, err := os.ReadFile(sarif)
+	if err != nil {
+		t.Fatalf("the SARIF report after the failed one was not written: %v", err)
+	}
+	if !json.Valid(raw) {
+		t.Error("the SARIF report is not JSON")
+	}
+}

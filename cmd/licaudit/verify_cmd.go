@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -104,6 +105,9 @@ func runVerify(c *cli.Context) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	if err := reportsApart(targets, c.String("output")); err != nil {
+		return usageError("%v", err)
+	}
 	failOn, err := parseFailOn(c.String("fail-on"))
 	if err != nil {
 		return usageError("%v", err)
@@ -170,13 +174,54 @@ func runVerify(c *cli.Context) error {
 	results = cfg.Apply(results, time.Now())
 
 	rep := buildReport(results, cfg.Rules(verify.Rules()), opts.Schemas, failOn)
+	// Every report is attempted: one that cannot be written must not
+	// keep the others (a CI step uploads the SARIF whatever else failed).
+	var writeErrs []error
 	for _, t := range targets {
 		if err := writeReport(c, rep, t, c.String("output")); err != nil {
-			return cli.Exit(err.Error(), exitUsage)
+			writeErrs = append(writeErrs, err)
 		}
+	}
+	if len(writeErrs) > 0 {
+		return cli.Exit(errors.Join(writeErrs...).Error(), exitUsage)
 	}
 	if rep.Failed() {
 		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// reportsApart refuses two reports written to one file, where the second
+// would replace the first without a word: the same path, however spelled,
+// or two names of one existing file. A device or a named pipe is written
+// in place and may take several (two reports to /dev/null).
+func reportsApart(targets []formatTarget, output string) error {
+	type written struct {
+		format, path, key string
+		st                os.FileInfo
+	}
+	var seen []written
+	for _, t := range targets {
+		path := t.file(output)
+		if path == "" {
+			continue
+		}
+		w := written{format: t.format, path: path, key: filepath.Clean(path)}
+		if abs, err := filepath.Abs(path); err == nil {
+			w.key = abs
+		}
+		if st, err := os.Stat(path); err == nil {
+			if st.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0 {
+				continue
+			}
+			w.st = st
+		}
+		for _, o := range seen {
+			if o.key == w.key || (o.st != nil && w.st != nil && os.SameFile(o.st, w.st)) {
+				return fmt.Errorf("the %s and %s reports would both be written to %s, and the second would replace the first; give each its own file", o.format, w.format, w.path)
+			}
+		}
+		seen = append(seen, w)
 	}
 	return nil
 }
