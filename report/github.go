@@ -19,7 +19,9 @@ func init() {
 //	::error file=in/x.zip,title=hash.mismatch::member.csv: the digest ...
 //
 // error, warning and info map to ::error, ::warning and ::notice. file is
-// the bundle path (the member is named at the start of the message).
+// the bundle path (the member is named at the start of the message), its
+// control characters and invalid UTF-8 escaped as in every report for
+// people: a name that came with a bundle must not reach the job log raw.
 // line= is only given when it is a line of that very file, i.e. for a
 // detailed CSV verified on its own; a member's line is not a line of the
 // ZIP and would point the annotation at the wrong place. Waived findings
@@ -51,7 +53,7 @@ func githubCommand(path string, f finding.Finding) string {
 	case finding.Warning:
 		cmd = "warning"
 	}
-	props := "file=" + githubProperty(path)
+	props := "file=" + githubProperty(cleanLine(path))
 	if f.File == "" && f.Line > 0 {
 		props += ",line=" + strconv.Itoa(f.Line)
 	}

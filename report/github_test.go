@@ -21,6 +21,11 @@ func TestGitHubCommands(t *testing.T) {
 		{Path: "in/d.csv", Kind: "voss-detailed", Findings: []finding.Finding{
 			{Rule: "csv.ragged-row", Severity: finding.Error, Line: 5, Message: "7 fields"},
 		}},
+		// A path on disk is the receiver's, but its name came with the
+		// bundle: an ESC sequence or invalid UTF-8 must not reach the log.
+		{Path: "in/\x1b[31mred\xff.zip", Kind: "voss-license", Findings: []finding.Finding{
+			{Rule: "zip.unreadable", Severity: finding.Error, Message: "not a ZIP"},
+		}},
 	}}
 	r.Finalize()
 	got := strings.Split(strings.TrimSuffix(string(render(t, "github", Options{}, r)), "\n"), "\n")
@@ -29,6 +34,7 @@ func TestGitHubCommands(t *testing.T) {
 		"::notice file=drop/ACME%2C Inc%3A 2026/a.zip,title=csv.encoding::d/a.csv:1: BOM",
 		"::warning file=drop/ACME%2C Inc%3A 2026/a.zip,title=csv.formula-injection::d/a.csv:7 [Notes]: =1+1",
 		"::error file=in/d.csv,line=5,title=csv.ragged-row::line 5: 7 fields",
+		`::error file=in/\x1b[31mred\xff.zip,title=zip.unreadable::not a ZIP`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -196,7 +196,7 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 					artifacts[artifactKey{b.Path, f.File}] = idx
 					parent := bundleIdx
 					run.Artifacts = append(run.Artifacts, sarifArtifact{
-						Location:    sarifArtifactLocation{URI: pathURI(f.File), Index: idx},
+						Location:    sarifArtifactLocation{URI: memberURI(f.File), Index: idx},
 						ParentIndex: &parent,
 					})
 				}
@@ -204,7 +204,7 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 				rel := sarifLocation{
 					ID: &one,
 					PhysicalLocation: sarifPhysicalLocation{
-						ArtifactLocation: sarifArtifactLocation{URI: pathURI(f.File), Index: idx},
+						ArtifactLocation: sarifArtifactLocation{URI: memberURI(f.File), Index: idx},
 					},
 					Message: &sarifText{Text: "member of " + baseName(b.Path)},
 				}
@@ -287,6 +287,20 @@ func pathURI(p string) string {
 	// would read as a scheme; "./" keeps it a path.
 	if first, _, _ := strings.Cut(u, "/"); strings.Contains(first, ":") {
 		u = "./" + u
+	}
+	return u
+}
+
+// memberURI is pathURI for the name of a member, which the bundle chose: a
+// name that starts with two slashes (or backslashes) would make a
+// network-path reference, "//host/x", which a SARIF viewer resolves to
+// another machine. One slash is kept; the finding's message quotes the
+// name as it is. (A bundle path may be a Windows share, \\server\share,
+// and keeps its two.)
+func memberURI(name string) string {
+	u := pathURI(name)
+	if strings.HasPrefix(u, "//") {
+		u = "/" + strings.TrimLeft(u, "/")
 	}
 	return u
 }

@@ -162,7 +162,7 @@ func TestSARIFContent(t *testing.T) {
 		} else {
 			rel := res.Related[0].PhysicalLocation
 			art := run.Artifacts[rel.ArtifactLocation.Index]
-			if art.Location.URI != pathURI(f.File) || art.ParentIndex == nil || *art.ParentIndex != loc.ArtifactLocation.Index {
+			if art.Location.URI != memberURI(f.File) || art.ParentIndex == nil || *art.ParentIndex != loc.ArtifactLocation.Index {
 				t.Errorf("result %d: member artifact %+v, want %s inside artifact %d", k, art, f.File, loc.ArtifactLocation.Index)
 			}
 			if (f.Line > 0) != (rel.Region != nil) || rel.Region != nil && rel.Region.StartLine != f.Line {
@@ -196,5 +196,25 @@ func TestPathURI(t *testing.T) {
 		if got := pathURI(in); got != want {
 			t.Errorf("pathURI(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestMemberURI: a member's name never makes a URI that names a host, as
+// a bundle path on a Windows share may.
+func TestMemberURI(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026_license/a.csv":      "2026_license/a.csv",
+		"/abs/a.csv":              "/abs/a.csv",
+		"//evil.example/host.txt": "/evil.example/host.txt",
+		`\\evil.example\x.txt`:    "/evil.example/x.txt",
+		"///x":                    "/x",
+		"C:/x.csv":                "./C:/x.csv",
+	} {
+		if got := memberURI(in); got != want {
+			t.Errorf("memberURI(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := pathURI(`\\server\share\a.zip`); got != "//server/share/a.zip" {
+		t.Errorf("the bundle path of a Windows share became %q", got)
 	}
 }
