@@ -101,7 +101,7 @@ func Open(path string, lim Limits) (*Archive, error) {
 func NewArchive(r io.ReaderAt, size int64, lim Limits) *Archive {
 	a := &Archive{lim: lim}
 	if size == 0 {
-		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Detail: "is empty (0 bytes): the transfer did not complete; send the bundle again"})
+		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Whole: true, Detail: "is empty (0 bytes): the transfer did not complete; send the bundle again"})
 		return a
 	}
 	// One count of the central directory serves the entry limit and, when
@@ -112,7 +112,7 @@ func NewArchive(r io.ReaderAt, size int64, lim Limits) *Archive {
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Detail: describeDirectoryError(dir, err)})
+		a.Problems = append(a.Problems, Problem{Kind: Unreadable, Whole: true, Detail: describeDirectoryError(dir, err)})
 		return a
 	}
 	zr.RegisterDecompressor(zip.Deflate, newInflater)

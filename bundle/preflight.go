@@ -33,23 +33,24 @@ const (
 	JunkEntry
 )
 
-// Problem is one thing preflight found. Entry is the entry's name, or ""
-// for the archive as a whole.
+// Problem is one thing preflight found: about the archive as a whole
+// (Whole), or else about the entry named Entry, a name that may be empty.
 type Problem struct {
 	Kind   ProblemKind
+	Whole  bool
 	Entry  string
 	Detail string
 }
 
 func (a *Archive) problem(k ProblemKind, e *Entry, block bool, format string, args ...any) {
-	name := ""
+	p := Problem{Kind: k, Whole: e == nil, Detail: fmt.Sprintf(format, args...)}
 	if e != nil {
-		name = e.Name
+		p.Entry = e.Name
 		if block {
 			e.Blocked = true
 		}
 	}
-	a.Problems = append(a.Problems, Problem{Kind: k, Entry: name, Detail: fmt.Sprintf(format, args...)})
+	a.Problems = append(a.Problems, p)
 }
 
 // preflight checks every entry's header before anything is inflated. An

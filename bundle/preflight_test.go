@@ -298,7 +298,7 @@ func TestLimitsConfigurable(t *testing.T) {
 			}
 			archive := false
 			for _, p := range a.Problems {
-				if p.Kind == LimitExceeded && p.Entry == "" {
+				if p.Kind == LimitExceeded && p.Whole {
 					archive = true
 				}
 			}
@@ -408,5 +408,26 @@ func TestOpenRefusesDirectory(t *testing.T) {
 	}
 	if _, err := Open(t.TempDir()+"/missing.zip", DefaultLimits()); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("Open of a missing file: %v", err)
+	}
+}
+
+// TestProblemWhole: a problem of an entry whose name is empty is still the
+// entry's, not the archive's; an empty file is the archive's.
+func TestProblemWhole(t *testing.T) {
+	a := archiveOf(zipOf(t, map[string]string{"": "x", "2026-11-01_0300_license/a.json": "{}"}), DefaultLimits())
+	var entry, whole int
+	for _, p := range a.Problems {
+		switch {
+		case p.Kind == UnsafePath && p.Entry == "" && !p.Whole:
+			entry++
+		case p.Whole:
+			whole++
+		}
+	}
+	if entry != 1 || whole != 0 {
+		t.Errorf("problems %+v: want one unsafe-path of the entry named \"\" and none of the archive", a.Problems)
+	}
+	if a := archiveOf(nil, DefaultLimits()); len(a.Problems) != 1 || !a.Problems[0].Whole {
+		t.Errorf("an empty file: problems %+v, want one of the archive", a.Problems)
 	}
 }

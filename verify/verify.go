@@ -525,7 +525,7 @@ func verifyCSVInput(res *Result, in Input, s *sink, opts Options) {
 // located is Unreadable too) leaves the rest of the bundle to be checked.
 func hasProblem(a *bundle.Archive, k bundle.ProblemKind) bool {
 	for _, p := range a.Problems {
-		if p.Kind == k && p.Entry == "" {
+		if p.Kind == k && p.Whole {
 			return true
 		}
 	}

@@ -68,13 +68,11 @@ var preflightRules = map[bundle.ProblemKind]*finding.Rule{
 func reportPreflight(s *sink, a *bundle.Archive) {
 	for _, p := range a.Problems {
 		r := preflightRules[p.Kind]
-		msg := p.Detail
-		if p.Entry != "" {
+		msg := "the archive " + p.Detail
+		if !p.Whole {
 			msg = fmt.Sprintf("the entry %q %s", p.Entry, p.Detail)
-		} else {
-			msg = "the archive " + msg
 		}
-		if p.Entry != "" && r != ruleZipJunkEntry && r != ruleZipNestedArchive {
+		if !p.Whole && r != ruleZipJunkEntry && r != ruleZipNestedArchive {
 			msg += "; it was not read"
 		}
 		s.add(r, at{file: sanitizeMember(p.Entry), subject: p.Detail}, "%s", msg)
