@@ -2,6 +2,7 @@ package verify
 
 import (
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"net/netip"
 	"regexp"
@@ -34,8 +35,8 @@ var (
 		"The Customer PKID column is missing, or a Customer PKID is empty or repeated.",
 		"Re-run the export; each row is one customer, identified by its Customer PKID.")
 	ruleAnonCount = newRule("anon.count", finding.Error,
-		"A count cell is not a non-negative integer.",
-		"Re-run the export; license counts are whole numbers of zero or more.")
+		"A count cell is not a non-negative integer, or a column's counts add up past the largest total a report can hold (2^63-1).",
+		"Re-run the export; license counts are whole numbers of zero or more, far below 2^63.")
 )
 
 // Reconciliation rules: the detailed and anonymous CSV of one export agree.
@@ -383,10 +384,14 @@ type csvTotals struct {
 	customers int
 	sums      []int64
 	values    []int64 // the last row's counts, reused from row to row
+	// overflowed marks the columns whose sum went past math.MaxInt64:
+	// reported once, at the row where it did, and then held there
+	// rather than wrapped to a negative or, worse, a plausible total.
+	overflowed []bool
 }
 
 func newCSVTotals(header []string, counts []int) *csvTotals {
-	t := &csvTotals{counts: counts, sums: make([]int64, len(counts)), values: make([]int64, len(counts))}
+	t := &csvTotals{counts: counts, sums: make([]int64, len(counts)), values: make([]int64, len(counts)), overflowed: make([]bool, len(counts))}
 	for _, i := range counts {
 		t.columns = append(t.columns, header[i])
 	}
@@ -430,9 +435,24 @@ func (t *csvTotals) addRow(s *sink, c *csvFile, rec []string, line int) (values 
 			plain |= 1 << i
 		}
 		values[k] = n
+		if n > math.MaxInt64-t.sums[k] {
+			t.overflow(s, c, k, i, line)
+			continue
+		}
 		t.sums[k] += n
 	}
 	return values, plain
+}
+
+// overflow holds column k's sum at math.MaxInt64, reporting the row where
+// it went past (column i of the header) the first time.
+func (t *csvTotals) overflow(s *sink, c *csvFile, k, i, line int) {
+	t.sums[k] = math.MaxInt64
+	if t.overflowed[k] {
+		return
+	}
+	t.overflowed[k] = true
+	s.add(ruleAnonCount, at{file: c.member, line: line, location: c.header[i]}, "the counts in column %q add up past %d at this row, more than a report can hold: a count at or before this row is far too large to count licences; re-run the export", c.header[i], int64(math.MaxInt64))
 }
 
 // parseCount reads a count: a whole number of zero or more, with white

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,5 +77,26 @@ func TestAddRowMatchesParseCount(t *testing.T) {
 	}
 	if got := len(s.finish()); got != 2*bad {
 		t.Errorf("%d findings, want %d (one per cell that is no count, on each row)", got, 2*bad)
+	}
+}
+
+// TestAddRowSumOverflow: counts that add up past math.MaxInt64 give one
+// finding, at the row where they did, and a sum held at math.MaxInt64, not
+// wrapped to a negative or to a plausible total; other columns add on.
+func TestAddRowSumOverflow(t *testing.T) {
+	s := newSink("t", false)
+	header := []string{"Phones", "Seats"}
+	c := &csvFile{s: s, member: "t.csv", header: header}
+	totals := newCSVTotals(header, []int{0, 1})
+	for line, row := range [][]string{{"9223372036854775807", "1"}, {"5", "2"}, {"9223372036854775807", "3"}, {"7", "4"}} {
+		totals.addRow(s, c, row, line+2)
+	}
+	if got, want := totals.sums, []int64{math.MaxInt64, 10}; !slices.Equal(got, want) {
+		t.Errorf("sums %v, want %v", got, want)
+	}
+	fs := s.finish()
+	if len(fs) != 1 || fs[0].Rule != ruleAnonCount.ID || fs[0].Line != 3 || fs[0].Location != "Phones" ||
+		!strings.Contains(fs[0].Message, "add up past 9223372036854775807") {
+		t.Errorf("findings %+v, want one anon.count at line 3, column Phones", fs)
 	}
 }
