@@ -95,8 +95,12 @@ func mdVerdict(v string) string {
 // mdText escapes text for a table cell: the characters Markdown or HTML
 // would interpret (a message may quote a hostile cell value) are
 // backslash-escaped, "|" so that it does not end the cell, and line breaks
-// become <br> since a cell is one line.
+// become <br> since a cell is one line; then mdNoLinks.
 func mdText(s string) string {
+	return mdNoLinks(mdEscape(s))
+}
+
+func mdEscape(s string) string {
 	s = cleanText(s)
 	var b strings.Builder
 	for _, r := range s {
@@ -108,6 +112,41 @@ func mdText(s string) string {
 			b.WriteRune(r)
 		default:
 			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// zeroWidthSpace is invisible where GitHub shows a comment but breaks a
+// word it would link.
+const zeroWidthSpace = "&#8203;"
+
+// mdNoLinks breaks what GitHub turns into a link or a notification in text
+// that a bundle chose (a member's name, say, in a report posted as a pull
+// request comment): @mentions and e-mail addresses, GH-123 references,
+// www. and scheme:// autolinks. A zero-width space goes inside each, as
+// bots that post such text do; "#123" is already escaped as "\#123".
+// Code spans (mdCode) need none of it: GitHub links nothing in them.
+func mdNoLinks(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		rest := s[i:]
+		switch {
+		case rest[0] == '@':
+			b.WriteString("@" + zeroWidthSpace)
+			i++
+		case len(rest) >= 4 && strings.EqualFold(rest[:4], "www."):
+			b.WriteString(rest[:3] + zeroWidthSpace + ".")
+			i += 4
+		case len(rest) >= 3 && strings.EqualFold(rest[:3], "gh-"):
+			b.WriteString(rest[:2] + zeroWidthSpace + "-")
+			i += 3
+		case strings.HasPrefix(rest, "://"):
+			b.WriteString(":" + zeroWidthSpace + "//")
+			i += 3
+		default:
+			b.WriteByte(rest[0])
+			i++
 		}
 	}
 	return b.String()

@@ -45,7 +45,7 @@ func TestMarkdownCells(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`=HYPERLINK("http://x.test"\|"click")`,
+		`=HYPERLINK("http:&#8203;//x.test"\|"click")`,
 		`<br>second line \| with a pipe`,
 		"| " + mdCode(hostileMember) + " |",
 		"| `zip.unreadable` | (bundle) |",
@@ -72,7 +72,11 @@ func TestMarkdownEscaping(t *testing.T) {
 		"line\nbreak":        "line<br>break",
 		"<script>x</script>": `\<script\>x\</script\>`,
 		"*not bold*":         `\*not bold\*`,
-		"[link](http://x)":   `\[link\](http://x)`,
+		"[link](http://x)":   `\[link\](http:&#8203;//x)`,
+		// Nothing a bundle names may ping a user or link an issue.
+		"@octocat GH-1 gh-2 www.example.com WWW.x a@b.example": `@&#8203;octocat GH&#8203;-1 gh&#8203;-2 www&#8203;.example.com WWW&#8203;.x a@&#8203;b.example`,
+		"https://evil.example/x #12":                           `https:&#8203;//evil.example/x \#12`,
+		"café @ GH":                                            "café @&#8203; GH",
 	} {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
