@@ -78,11 +78,7 @@ func preflight(a *Archive, r io.ReaderAt, size int64) {
 		key := foldName(e.Name)
 		folded = append(folded, foldedEntry{key, e})
 		if first, dup := seen[key]; dup {
-			if first == e.Name {
-				a.problem(DuplicateEntry, e, true, "appears twice in the archive")
-			} else {
-				a.problem(DuplicateEntry, e, true, "equals %q after case folding or Unicode normalisation", first)
-			}
+			a.problem(DuplicateEntry, e, true, "%s", describeDuplicate(e.Name, first))
 		} else {
 			seen[key] = e.Name
 		}
@@ -227,6 +223,22 @@ var folder = cases.Fold()
 // foldName is the key under which two names count as the same file on a
 // case-insensitive or normalising file system.
 func foldName(name string) string { return folder.String(norm.NFC.String(name)) }
+
+// describeDuplicate says how name repeats first, an earlier entry's name
+// of the same fold. Names equal only after Unicode normalisation display
+// alike ("café" composed and decomposed), so they are also written out in
+// ASCII escapes, which tell them apart.
+func describeDuplicate(name, first string) string {
+	switch {
+	case name == first:
+		return "appears twice in the archive"
+	case norm.NFC.String(name) == norm.NFC.String(first):
+		return fmt.Sprintf("equals %q after Unicode normalisation: written out, this name is %+q and the other %+q", first, name, first)
+	case strings.EqualFold(name, first):
+		return fmt.Sprintf("equals %q but for case", first)
+	}
+	return fmt.Sprintf("equals %q after case folding and Unicode normalisation: written out, this name is %+q and the other %+q", first, name, first)
+}
 
 // IsJunk reports desktop metadata that archivers add by accident.
 func IsJunk(name string) bool {

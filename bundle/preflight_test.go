@@ -431,3 +431,19 @@ func TestProblemWhole(t *testing.T) {
 		t.Errorf("an empty file: problems %+v, want one of the archive", a.Problems)
 	}
 }
+
+// TestDescribeDuplicate: a repeated name says how it repeats the other;
+// names that display alike are also written out so that they can be told
+// apart.
+func TestDescribeDuplicate(t *testing.T) {
+	for _, c := range []struct{ name, first, want string }{
+		{"a.csv", "a.csv", "appears twice in the archive"},
+		{"A.CSV", "a.csv", `equals "a.csv" but for case`},
+		{"cafe\u0301.txt", "caf\u00e9.txt", `equals "café.txt" after Unicode normalisation: written out, this name is "cafe\u0301.txt" and the other "caf\u00e9.txt"`},
+		{"CAFE\u0301.txt", "caf\u00e9.txt", `equals "café.txt" after case folding and Unicode normalisation: written out, this name is "CAFE\u0301.txt" and the other "caf\u00e9.txt"`},
+	} {
+		if got := describeDuplicate(c.name, c.first); got != c.want {
+			t.Errorf("describeDuplicate(%+q, %+q) = %q, want %q", c.name, c.first, got, c.want)
+		}
+	}
+}
