@@ -99,6 +99,11 @@ type Finding struct {
 	// Waived holds the reason of the waiver that matched, if any. A waived
 	// finding is reported but not counted.
 	Waived string `json:"waived,omitempty"`
+	// Beside says File is not a member but the detailed CSV reconciled
+	// beside the ZIP, named by its base name (see the bundle's Detailed
+	// path in package report). The JSON report of schema_version 1 has no
+	// place for it; SARIF and GitHub annotations point at that file.
+	Beside bool `json:"-"`
 
 	// Subject distinguishes findings of one rule at one place for the
 	// fingerprint (a column, a value's key) without depending on the

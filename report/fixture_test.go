@@ -20,6 +20,9 @@ const (
 	failingPath  = "incoming/partners/Contoso Holdings International/2026/november/vlf_CS-P_VOSS-UN-1-CONTOSO-PRODUCTION-CLUSTER_license_2026-11-01_0300.zip"
 	detailedPath = "in/vlf_CS-P_VOSS-UN-1_detailed_2026-11-01_0300.csv"
 	brokenPath   = "in/truncated.zip"
+	// besideCSV is the detailed CSV reconciled beside failingPath.
+	besideCSV  = "vlf_CS-P_VOSS-UN-1-CONTOSO-PRODUCTION-CLUSTER_detailed_2026-11-01_0300.csv"
+	besidePath = "incoming/partners/Contoso Holdings International/2026/november/" + besideCSV
 
 	memberDir = "2026-11-01_0300_license/"
 	anonCSV   = memberDir + "vlf_CS-P_VOSS-UN-1-CONTOSO-PRODUCTION-CLUSTER_anonymous_2026-11-01_0300.csv"
@@ -56,9 +59,10 @@ func fixtureRules() []finding.Rule {
 // fixture is the report every golden file renders: a passing bundle with
 // totals that agree, an info finding and a waived one; a failing bundle on
 // a long path with errors, warnings and info on members with lines and
-// locations, a message with a pipe, a hostile member name and totals that
-// differ; a detailed CSV with a finding on a line of the bundle itself; and
-// an unreadable bundle without digest.
+// locations, a message with a pipe, a hostile member name, a finding on
+// the detailed CSV reconciled beside it and totals that differ; a detailed
+// CSV with a finding on a line of the bundle itself; and an unreadable
+// bundle without digest.
 func fixture() *Report {
 	fp := func(bundle string, f finding.Finding) finding.Finding {
 		f.Fingerprint = finding.Fingerprint(baseName(bundle), f)
@@ -93,7 +97,7 @@ func fixture() *Report {
 				},
 			},
 			{
-				Path: failingPath, Kind: "voss-license",
+				Path: failingPath, Detailed: besidePath, Kind: "voss-license",
 				SHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 				Findings: []finding.Finding{
 					// Deliberately unsorted: Finalize orders them.
@@ -114,6 +118,8 @@ func fixture() *Report {
 						File: hostileMember, Message: "a member the VOSS layout does not know", Subject: hostileMember}),
 					fp(failingPath, finding.Finding{Rule: "csv.encoding", Severity: finding.Info,
 						File: anonCSV, Line: 1, Message: "the file starts with a UTF-8 byte order mark", Subject: "bom"}),
+					fp(failingPath, finding.Finding{Rule: "csv.ragged-row", Severity: finding.Error,
+						File: besideCSV, Beside: true, Line: 9, Message: "row has 9 fields, the header 10", Subject: "9"}),
 				},
 				Totals: &finding.Totals{
 					Columns:   []string{"Subscribers", "Number of Subscribers with Voicemail"},

@@ -23,7 +23,8 @@ func init() {
 // control characters and invalid UTF-8 escaped as in every report for
 // people: a name that came with a bundle must not reach the job log raw.
 // line= is only given when it is a line of that very file, i.e. for a
-// detailed CSV verified on its own; a member's line is not a line of the
+// detailed CSV verified on its own, or reconciled beside a ZIP (file= is
+// then that CSV); a member's line is not a line of the
 // ZIP and would point the annotation at the wrong place. Waived findings
 // are left out: they are accepted, and GitHub shows only the first few
 // annotations of each kind per step.
@@ -37,15 +38,21 @@ func (GitHub) Render(w io.Writer, r *Report) error {
 			if f.Waived != "" {
 				continue
 			}
-			b.WriteString(githubCommand(bd.Path, f) + "\n")
+			b.WriteString(githubCommand(bd, f) + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// githubCommand is the workflow command of one finding.
-func githubCommand(path string, f finding.Finding) string {
+// githubCommand is the workflow command of one finding of bundle bd. A
+// finding about the detailed CSV beside a ZIP is placed on that file, at
+// its line.
+func githubCommand(bd Bundle, f finding.Finding) string {
+	path, ownLine := bd.Path, f.File == ""
+	if f.Beside && bd.Detailed != "" {
+		path, ownLine = bd.Detailed, true
+	}
 	cmd := "notice"
 	switch f.Severity {
 	case finding.Error:
@@ -54,7 +61,7 @@ func githubCommand(path string, f finding.Finding) string {
 		cmd = "warning"
 	}
 	props := "file=" + githubProperty(cleanLine(path))
-	if f.File == "" && f.Line > 0 {
+	if ownLine && f.Line > 0 {
 		props += ",line=" + strconv.Itoa(f.Line)
 	}
 	props += ",title=" + githubProperty(f.Rule)

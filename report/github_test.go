@@ -47,7 +47,8 @@ func TestGitHubCommands(t *testing.T) {
 }
 
 // TestGitHubFixture: one command per unwaived finding of the fixture, the
-// member never given as line= of the ZIP.
+// member never given as line= of the ZIP, the detailed CSV beside a ZIP
+// annotated as itself, at its line.
 func TestGitHubFixture(t *testing.T) {
 	r := fixture()
 	lines := strings.Split(strings.TrimSuffix(string(render(t, "github", Options{}, r)), "\n"), "\n")
@@ -62,12 +63,18 @@ func TestGitHubFixture(t *testing.T) {
 	if len(lines) != n {
 		t.Errorf("%d commands, want %d", len(lines), n)
 	}
+	beside := "::error file=" + githubProperty(besidePath) + ",line=9,title=csv.ragged-row::"
+	besideSeen := false
 	for _, l := range lines {
-		if strings.Contains(l, ",line=") && !strings.HasPrefix(l, "::error file="+detailedPath+",line=5,") {
+		besideSeen = besideSeen || strings.HasPrefix(l, beside)
+		if strings.Contains(l, ",line=") && !strings.HasPrefix(l, "::error file="+detailedPath+",line=5,") && !strings.HasPrefix(l, beside) {
 			t.Errorf("line= given for a ZIP member: %q", l)
 		}
 		if strings.ContainsRune(l, 0x1b) {
 			t.Errorf("raw ESC in a command: %q", l)
 		}
+	}
+	if !besideSeen {
+		t.Errorf("no command %q... for the detailed CSV beside the ZIP", beside)
 	}
 }

@@ -53,7 +53,11 @@ type Provenance struct {
 
 // Bundle is the result for one input file.
 type Bundle struct {
-	Path     string            `json:"path"`
+	Path string `json:"path"`
+	// Detailed is the path of the detailed CSV paired with a VOSS ZIP, ""
+	// if none: the file of the findings marked Beside. The JSON report of
+	// schema_version 1 names it only by its base name, in their file.
+	Detailed string            `json:"-"`
 	Kind     string            `json:"kind"`
 	SHA256   string            `json:"sha256"`
 	Verdict  string            `json:"verdict"`

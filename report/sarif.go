@@ -189,7 +189,34 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 			if f.File == "" && f.Line > 0 {
 				res.Locations[0].PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
 			}
-			if f.File != "" {
+			switch {
+			case f.Beside && b.Detailed != "":
+				// The detailed CSV beside the ZIP is a file of its own,
+				// not a member: it is the result's location, with the
+				// ZIP it was reconciled with as the related one.
+				idx, ok := artifacts[artifactKey{bundle: b.Detailed}]
+				if !ok {
+					idx = len(run.Artifacts)
+					artifacts[artifactKey{bundle: b.Detailed}] = idx
+					run.Artifacts = append(run.Artifacts, sarifArtifact{
+						Location: sarifArtifactLocation{URI: pathURI(b.Detailed), Index: idx},
+						Roles:    []string{"analysisTarget"},
+					})
+				}
+				loc := sarifLocation{PhysicalLocation: sarifPhysicalLocation{
+					ArtifactLocation: sarifArtifactLocation{URI: pathURI(b.Detailed), Index: idx},
+				}}
+				if f.Line > 0 {
+					loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
+				}
+				res.Locations = []sarifLocation{loc}
+				one := 1
+				res.RelatedLocations = []sarifLocation{{
+					ID:               &one,
+					PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: bundleLoc},
+					Message:          &sarifText{Text: "reconciled with " + baseName(b.Path)},
+				}}
+			case f.File != "":
 				idx, ok := artifacts[artifactKey{b.Path, f.File}]
 				if !ok {
 					idx = len(run.Artifacts)

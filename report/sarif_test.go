@@ -148,18 +148,33 @@ func TestSARIFContent(t *testing.T) {
 		if res.Level != sarifLevel(f.Severity) || res.Partial[FingerprintKey] != f.Fingerprint {
 			t.Errorf("result %d: level %s, fingerprints %v", k, res.Level, res.Partial)
 		}
+		// The result is placed on the bundle, or on the detailed CSV
+		// beside it, at the line when it is a line of that very file.
 		loc := res.Locations[0].PhysicalLocation
-		if loc.ArtifactLocation.URI != pathURI(b.Path) || run.Artifacts[loc.ArtifactLocation.Index].Location.URI != pathURI(b.Path) {
-			t.Errorf("result %d: primary location %+v, want the bundle %s", k, loc.ArtifactLocation, b.Path)
+		primary, ownLine := b.Path, f.File == ""
+		if f.Beside {
+			primary, ownLine = b.Detailed, true
 		}
-		if (loc.Region != nil) != (f.File == "" && f.Line > 0) || loc.Region != nil && loc.Region.StartLine != f.Line {
+		if loc.ArtifactLocation.URI != pathURI(primary) || run.Artifacts[loc.ArtifactLocation.Index].Location.URI != pathURI(primary) {
+			t.Errorf("result %d: primary location %+v, want %s", k, loc.ArtifactLocation, primary)
+		}
+		if (loc.Region != nil) != (ownLine && f.Line > 0) || loc.Region != nil && loc.Region.StartLine != f.Line {
 			t.Errorf("result %d: region %+v for file %q line %d", k, loc.Region, f.File, f.Line)
 		}
-		if f.File == "" {
+		switch {
+		case f.Beside:
+			rel := res.Related[0].PhysicalLocation
+			if art := run.Artifacts[rel.ArtifactLocation.Index]; art.Location.URI != pathURI(b.Path) || art.ParentIndex != nil || rel.Region != nil {
+				t.Errorf("result %d: related %+v, want the bundle %s", k, art, b.Path)
+			}
+			if art := run.Artifacts[loc.ArtifactLocation.Index]; art.ParentIndex != nil {
+				t.Errorf("result %d: the detailed CSV beside the ZIP is listed inside artifact %d", k, *art.ParentIndex)
+			}
+		case f.File == "":
 			if len(res.Related) != 0 {
 				t.Errorf("result %d: related locations for a bundle-level finding", k)
 			}
-		} else {
+		default:
 			rel := res.Related[0].PhysicalLocation
 			art := run.Artifacts[rel.ArtifactLocation.Index]
 			if art.Location.URI != memberURI(f.File) || art.ParentIndex == nil || *art.ParentIndex != loc.ArtifactLocation.Index {

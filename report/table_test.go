@@ -254,7 +254,7 @@ func TestTableTotals(t *testing.T) {
 func TestTableSummary(t *testing.T) {
 	out := strings.TrimRight(string(render(t, "table", Options{}, nil)), "\n")
 	last := out[strings.LastIndexByte(out, '\n')+1:]
-	if want := "4 bundles: 1 passed, 3 failed; 7 errors, 2 warnings, 2 info"; last != want {
+	if want := "4 bundles: 1 passed, 3 failed; 8 errors, 2 warnings, 2 info"; last != want {
 		t.Errorf("last line = %q, want %q", last, want)
 	}
 }

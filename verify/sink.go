@@ -15,15 +15,34 @@ const maxPerRule = 50
 
 // sink collects the findings of one bundle.
 type sink struct {
+	*sinkState
+	// beside marks the findings as about the detailed CSV beside the
+	// bundle (finding.Finding.Beside); see besideBundle.
+	beside bool
+}
+
+// sinkState is what the views of one bundle's sink share.
+type sinkState struct {
 	bundleName string
 	showValues bool
 	findings   []finding.Finding
-	perRule    map[[2]string]int
+	perRule    map[ruleAt]int
+}
+
+// ruleAt is where maxPerRule counts: one rule in one file.
+type ruleAt struct {
+	rule, file string
+	beside     bool
 }
 
 func newSink(bundleName string, showValues bool) *sink {
-	return &sink{bundleName: bundleName, showValues: showValues, perRule: map[[2]string]int{}}
+	return &sink{sinkState: &sinkState{bundleName: bundleName, showValues: showValues, perRule: map[ruleAt]int{}}}
 }
+
+// besideBundle is the view of s through which the detailed CSV reconciled
+// with a ZIP is checked: its findings go to the same bundle, marked as
+// about that file rather than a member of the same name.
+func (s *sink) besideBundle() *sink { return &sink{sinkState: s.sinkState, beside: true} }
 
 // at names where a finding is: member, line and location (column name or
 // JSON pointer), and subject (what distinguishes findings of one rule at one
@@ -37,7 +56,7 @@ type at struct {
 
 // add records a finding of rule r at w with a message.
 func (s *sink) add(r *finding.Rule, w at, format string, args ...any) {
-	key := [2]string{r.ID, w.file}
+	key := ruleAt{r.ID, w.file, s.beside}
 	s.perRule[key]++
 	n := s.perRule[key]
 	if n > maxPerRule {
@@ -53,7 +72,7 @@ func (s *sink) add(r *finding.Rule, w at, format string, args ...any) {
 	// right, and only themselves alive in the report. File is a member's
 	// name from the ZIP directory, never a cell.
 	f := finding.Finding{Rule: r.ID, Severity: r.Severity, File: w.file, Line: w.line,
-		Location: strings.Clone(w.location), Message: msg, Subject: strings.Clone(w.subject)}
+		Location: strings.Clone(w.location), Message: msg, Subject: strings.Clone(w.subject), Beside: s.beside}
 	if f.Subject == "" && w.line > 0 {
 		f.Subject = fmt.Sprint(w.line)
 	}
@@ -68,8 +87,8 @@ func (s *sink) finish() []finding.Finding {
 		if n <= maxPerRule {
 			continue
 		}
-		r := registry[key[0]]
-		f := finding.Finding{Rule: r.ID, Severity: r.Severity, File: key[1],
+		r := registry[key.rule]
+		f := finding.Finding{Rule: r.ID, Severity: r.Severity, File: key.file, Beside: key.beside,
 			Message: fmt.Sprintf("%d more findings of %s in this file are not listed", n-maxPerRule, r.ID), Subject: "more"}
 		f.Fingerprint = finding.Fingerprint(s.bundleName, f)
 		s.findings = append(s.findings, f)

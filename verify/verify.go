@@ -71,7 +71,10 @@ func DefaultOptions() Options {
 
 // Result is what verifying one input found.
 type Result struct {
-	Path     string
+	Path string
+	// Detailed is the detailed CSV paired with a VOSS ZIP (Input.Detailed),
+	// "" if none: the file that findings marked Beside are about.
+	Detailed string
 	Kind     bundle.Kind
 	SHA256   string
 	Findings []finding.Finding
@@ -275,7 +278,7 @@ func Verify(in Input, opts Options) Result {
 	if opts.Schemas == nil {
 		opts.Schemas = builtinSchemas()
 	}
-	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path)}
+	res := Result{Path: in.Path, Kind: bundle.KindOf(in.Path), Detailed: in.Detailed}
 	s := newSink(filepath.Base(in.Path), opts.ShowValues)
 	if why := notAFile(in.Path); why != "" {
 		s.add(ruleZipUnreadable, at{}, "%s %s", filepath.Base(in.Path), why)
@@ -503,7 +506,7 @@ func verifyArchive(res *Result, in Input, a *bundle.Archive, s *sink, opts Optio
 // names and table only reconciliation needs.
 func checkDetailedAlone(res *Result, in Input, s *sink, opts Options) {
 	if in.Detailed != "" {
-		readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
+		readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s.besideBundle(), opts, false)
 	}
 }
 

@@ -306,7 +306,7 @@ func buildReport(results []verify.Result, rules []finding.Rule, schemas *schema.
 	}
 	for _, r := range results {
 		rep.Bundles = append(rep.Bundles, report.Bundle{
-			Path: r.Path, Kind: string(r.Kind), SHA256: r.SHA256, Findings: r.Findings, Totals: r.Totals,
+			Path: r.Path, Detailed: r.Detailed, Kind: string(r.Kind), SHA256: r.SHA256, Findings: r.Findings, Totals: r.Totals,
 		})
 	}
 	rep.Finalize()
