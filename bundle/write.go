@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // ErrExists is returned by WriteFile when the target exists and overwriting
@@ -50,41 +51,152 @@ func WriteFile(target string, overwrite bool, write func(*os.File) error) (err e
 			}
 		}
 	}
-	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	tmp, err := stage(target, write)
 	if err != nil {
 		return err
+	}
+	return commit([]string{tmp}, []string{target}, overwrite)
+}
+
+// WriteFiles writes several files as one, for the files of a generated
+// bundle: each goes to a temporary file beside its target (write(i, f)
+// fills the i-th), and only when all are written are they put in place,
+// together. A failure before that, or an Interrupt, leaves no file of
+// them, whole or partial; without overwrite a target that appears in the
+// meantime is never clobbered, and the targets already put in place are
+// taken back. Unlike WriteFile, nothing is ever written in place: a
+// symbolic link at a target, whatever it leads to (/dev/null, a pipe), is
+// replaced, and a target that is not a regular file or a link is refused.
+func WriteFiles(targets []string, overwrite bool, write func(i int, f *os.File) error) error {
+	for _, target := range targets {
+		st, err := os.Lstat(target)
+		switch {
+		case err != nil:
+			continue
+		case !overwrite:
+			return fmt.Errorf("%s: %w", target, ErrExists)
+		case !st.Mode().IsRegular() && st.Mode()&fs.ModeSymlink == 0:
+			return fmt.Errorf("%s is not a regular file: not written", target)
+		}
+	}
+	tmps := make([]string, 0, len(targets))
+	for i, target := range targets {
+		tmp, err := stage(target, func(f *os.File) error { return write(i, f) })
+		if err != nil {
+			discard(tmps)
+			return err
+		}
+		tmps = append(tmps, tmp)
+	}
+	return commit(tmps, targets, overwrite)
+}
+
+// temps are the temporary files of the writes in progress, which Interrupt
+// removes.
+var temps = struct {
+	sync.Mutex
+	live        map[string]bool
+	interrupted bool
+}{live: map[string]bool{}}
+
+// ErrInterrupted is returned by a write that Interrupt stopped.
+var ErrInterrupted = errors.New("interrupted: nothing was written")
+
+// Interrupt removes the temporary files of every write in progress and
+// makes those writes and any later one fail with ErrInterrupted, so that a
+// process stopped by a signal leaves no partial file behind. Files being
+// put in place when it is called are put in place first, whole.
+func Interrupt() {
+	temps.Lock()
+	defer temps.Unlock()
+	temps.interrupted = true
+	for name := range temps.live {
+		os.Remove(name)
+		delete(temps.live, name)
+	}
+}
+
+// stage writes a temporary file beside target with write, mode 0644 and
+// synced, and returns its name; on failure it leaves none.
+func stage(target string, write func(*os.File) error) (name string, err error) {
+	temps.Lock()
+	if temps.interrupted {
+		temps.Unlock()
+		return "", ErrInterrupted
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
+	if err == nil {
+		temps.live[tmp.Name()] = true
+	}
+	temps.Unlock()
+	if err != nil {
+		return "", err
 	}
 	defer func() {
 		if err != nil {
 			tmp.Close()
-			os.Remove(tmp.Name())
+			discard([]string{tmp.Name()})
 		}
 	}()
 	if err = write(tmp); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Chmod(0o644); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return "", err
 	}
-	if err = tmp.Close(); err != nil {
-		return err
+	return tmp.Name(), tmp.Close()
+}
+
+// discard removes temporary files that will not be put in place.
+func discard(tmps []string) {
+	temps.Lock()
+	defer temps.Unlock()
+	for _, name := range tmps {
+		os.Remove(name)
+		delete(temps.live, name)
 	}
-	if overwrite {
-		return os.Rename(tmp.Name(), target)
-	}
-	// A hard link fails if the target appeared since the check above, so
-	// an existing file is never clobbered.
-	if err = os.Link(tmp.Name(), target); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s: %w", target, ErrExists)
+}
+
+// commit puts the temporary files tmps in place as targets, all or (without
+// overwrite) none, and removes them. It holds the lock Interrupt takes, so
+// an interrupt comes before, when nothing is in place, or after, when all
+// is.
+func commit(tmps, targets []string, overwrite bool) error {
+	temps.Lock()
+	defer temps.Unlock()
+	defer func() {
+		for _, name := range tmps {
+			os.Remove(name)
+			delete(temps.live, name)
 		}
-		return err
+	}()
+	if temps.interrupted {
+		return ErrInterrupted
 	}
-	return os.Remove(tmp.Name())
+	for i, tmp := range tmps {
+		if overwrite {
+			if err := os.Rename(tmp, targets[i]); err != nil {
+				return err
+			}
+			continue
+		}
+		// A hard link fails if the target appeared since it was checked,
+		// so an existing file is never clobbered; the targets linked
+		// before it are taken back, as nothing was there.
+		if err := os.Link(tmp, targets[i]); err != nil {
+			for _, done := range targets[:i] {
+				os.Remove(done)
+			}
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s: %w", targets[i], ErrExists)
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // How WriteFile writes over an existing target of a mode.

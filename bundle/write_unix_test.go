@@ -78,3 +78,36 @@ func TestWriteFileDescriptorAlias(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFilesReplacesLinks: with overwrite, a link at a target is
+// replaced by the file, whatever it leads to: a link to /dev/null or to a
+// pipe must not swallow a generated bundle while generate says it wrote it.
+func TestWriteFilesReplacesLinks(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	targets := []string{filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.zip")}
+	for i, to := range []string{os.DevNull, fifo} {
+		if err := os.Symlink(to, targets[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := WriteFiles(targets, true, func(i int, f *os.File) error {
+		_, err := f.WriteString("new")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range targets {
+		st, err := os.Lstat(p)
+		if err != nil || !st.Mode().IsRegular() {
+			t.Fatalf("%s: %v, %v; want a regular file in place of the link", p, st, err)
+		}
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe the link led to changed: %v, %v", st, err)
+	}
+}

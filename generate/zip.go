@@ -5,8 +5,6 @@ package generate
 
 import (
 	"archive/zip"
-	"bytes"
-	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
@@ -85,34 +83,25 @@ func storedRaw(name string, data []byte, crc uint32) *zip.FileHeader {
 // crcOf is the CRC-32 the ZIP format uses.
 func crcOf(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
 
-// writeFiles writes each file of a bundle under dir atomically; with
-// overwrite false an existing file stops the run before anything is
-// written, so a bundle is never half replaced.
+// writeFiles writes the files of a bundle under dir as one (see
+// bundle.WriteFiles): all or none, never a bundle half written or half
+// replaced.
 func writeFiles(dir string, overwrite bool, files []file) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if !overwrite {
-		for _, f := range files {
-			p := filepath.Join(dir, f.name)
-			if _, err := os.Lstat(p); err == nil {
-				return nil, fmt.Errorf("%s: %w", p, bundle.ErrExists)
-			}
-		}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = filepath.Join(dir, f.name)
 	}
-	var written []string
-	for _, f := range files {
-		p := filepath.Join(dir, f.name)
-		err := bundle.WriteFile(p, overwrite, func(out *os.File) error {
-			_, err := io.Copy(out, bytes.NewReader(f.data))
-			return err
-		})
-		if err != nil {
-			return written, err
-		}
-		written = append(written, p)
+	err := bundle.WriteFiles(paths, overwrite, func(i int, out *os.File) error {
+		_, err := out.Write(files[i].data)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return written, nil
+	return paths, nil
 }
 
 // file is one file of a generated bundle, ready to write.

@@ -11,9 +11,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
+	"github.com/licaudit/licaudit/bundle"
 	"github.com/urfave/cli/v2"
 )
 
@@ -50,7 +53,38 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	go cleanUpOnSignal()
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// cleanUpOnSignal waits for an interrupt (Ctrl-C) or a termination request
+// and removes the temporary files of the writes in progress (a generated
+// bundle, a report) before the process dies of the signal as it would
+// have: stopped half way, generate left a partial temporary file and, for
+// a VOSS bundle, the detailed CSV without its ZIP.
+func cleanUpOnSignal() {
+	signals := make(chan os.Signal, 1)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		// A signal the parent ignores (a background job of a script
+		// ignores Ctrl-C) stays ignored, as it would without this.
+		if !signal.Ignored(sig) {
+			signal.Notify(signals, sig)
+		}
+	}
+	sig := <-signals
+	bundle.Interrupt()
+	// Die of the signal, so that a shell or a make running licaudit sees
+	// it was interrupted; where a process cannot signal itself, exit as
+	// a shell reports an interrupted command.
+	signal.Reset(sig)
+	if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(sig) == nil {
+		select {}
+	}
+	code := 128 + 2
+	if s, ok := sig.(syscall.Signal); ok {
+		code = 128 + int(s)
+	}
+	os.Exit(code)
 }
 
 // run executes the command line and returns the exit status.
