@@ -126,6 +126,8 @@ func FlexNet(o FlexNetOptions) ([]file, error) {
 		return nil, fmt.Errorf("the number of tiers must be 0 to 20")
 	case o.MaxLineItems < 1 || o.MaxLineItems > 1000:
 		return nil, fmt.Errorf("the most line items of an entitlement must be 1 to 1000")
+	case o.At.UTC().Year() < minYear || o.At.UTC().Year() > maxYear:
+		return nil, fmt.Errorf("the extract time must be in the years %d to %d", minYear, maxYear)
 	case o.Dates != DatesISO8601 && o.Dates != DatesLegacy:
 		return nil, fmt.Errorf("unknown date convention %q (want %s or %s)", o.Dates, DatesISO8601, DatesLegacy)
 	}

@@ -199,6 +199,8 @@ func TestFlexNetOptionErrors(t *testing.T) {
 		"no line item":          {Entitlements: 1},
 		"unknown dates":         {MaxLineItems: 1, Dates: "rfc2822"},
 		"unknown defect":        {MaxLineItems: 1, Defect: "hash.mismatch"},
+		"year 0":                {MaxLineItems: 1, At: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"year 9999":             {MaxLineItems: 1, At: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)},
 	} {
 		if _, err := FlexNet(o); err == nil {
 			t.Errorf("%s: no error", name)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/licaudit/licaudit/bundle"
 	"github.com/licaudit/licaudit/schema"
 )
 
@@ -85,6 +86,18 @@ type vossModel struct {
 	detailedBeside bool
 }
 
+// maxVOSSCustomers bounds --customers: the export is built in memory (a
+// million customers took 500 MiB; the bench's largest is a million).
+const maxVOSSCustomers = 5_000_000
+
+// minYear and maxYear bound the export time of a generated bundle: every
+// date written from it (an expiry a year on, a FlexNet start years before)
+// must stay a four-digit year that the checks read as a date.
+const (
+	minYear = 1900
+	maxYear = 9000
+)
+
 // VOSS returns the files of a VOSS export: the detailed CSV and the ZIP.
 func VOSS(o VOSSOptions) ([]file, error) {
 	if o.Provider == "" || o.Host == "" {
@@ -93,8 +106,18 @@ func VOSS(o VOSSOptions) ([]file, error) {
 	if strings.ContainsAny(o.Provider+o.Host, "/\\ \t\n") {
 		return nil, fmt.Errorf("provider and host names may not hold slashes or white space")
 	}
-	if o.Customers < 0 {
-		return nil, fmt.Errorf("the number of customers cannot be negative")
+	// Names the verifier would refuse in a ZIP (control characters, bidi
+	// controls, invalid UTF-8) would make a reference bundle that fails.
+	if why := bundle.UnsafeName(o.Provider + "_" + o.Host); why != "" {
+		return nil, fmt.Errorf("provider and host names must make a safe file name: %q %s", o.Provider+"_"+o.Host, why)
+	}
+	switch {
+	case o.Customers < 0 || o.Customers > maxVOSSCustomers:
+		return nil, fmt.Errorf("the number of customers must be 0 to %d", maxVOSSCustomers)
+	case o.Patches < 0 || o.Adaptations < 0:
+		return nil, fmt.Errorf("the numbers of patches and adaptations cannot be negative")
+	case o.At.UTC().Year() < minYear || o.At.UTC().Year() > maxYear:
+		return nil, fmt.Errorf("the export time must be in the years %d to %d", minYear, maxYear)
 	}
 	if o.Style == "" {
 		o.Style = StyleV21
@@ -120,6 +143,9 @@ func VOSS(o VOSSOptions) ([]file, error) {
 		}
 		if !ok {
 			return nil, fmt.Errorf("no VOSS defect for rule %q (have %s)", o.Defect, strings.Join(VOSSDefects(), ", "))
+		}
+		if o.Customers < d.customers {
+			return nil, fmt.Errorf("the %s defect breaks a customer row: it needs --customers %d or more", o.Defect, d.customers)
 		}
 		defect = &d
 	}

@@ -15,9 +15,12 @@ import (
 // member list (layout) or the ZIP's bytes. Hashes are computed after the
 // content changes, so a content defect does not also break hash.mismatch.
 type vossDefect struct {
-	content func(m *vossModel)
-	layout  func(m *vossModel)
-	bytes   func(b []byte) []byte
+	// customers is the fewest customer rows the defect needs: it breaks
+	// a row, and without one it would write a valid bundle.
+	customers int
+	content   func(m *vossModel)
+	layout    func(m *vossModel)
+	bytes     func(b []byte) []byte
 }
 
 // editAnonymous rewrites the anonymous CSV with a row editor.
@@ -172,7 +175,7 @@ var vossDefects = map[string]vossDefect{
 		return append(cells, cells[len(cells)-1])
 	})},
 	"csv.ragged-row": {content: func(m *vossModel) { m.anonymous = append(m.anonymous, []byte("0123456789abcdef01234567,1\n")...) }},
-	"csv.formula-injection": {content: func(m *vossModel) {
+	"csv.formula-injection": {customers: 1, content: func(m *vossModel) {
 		m.customers[0].name = "=HYPERLINK(\"http://example.invalid\")"
 		m.detailed = m.csvText(true, nil)
 	}},
@@ -196,7 +199,7 @@ var vossDefects = map[string]vossDefect{
 	"anon.metadata": {content: func(m *vossModel) {
 		m.anonymous = bytes.Replace(m.anonymous, []byte("#hostname="+m.o.Host+"\n"), []byte("#hostname=another-host\n"), 1)
 	}},
-	"anon.customer-key": {content: func(m *vossModel) {
+	"anon.customer-key": {customers: 1, content: func(m *vossModel) {
 		// The first customer's row once more: same PKID, same counts.
 		var first []byte
 		m.csvText(false, func(i int, cells []string) []string {
@@ -209,7 +212,7 @@ var vossDefects = map[string]vossDefect{
 		})
 		m.anonymous = append(m.anonymous, first...)
 	}},
-	"anon.count": {content: editAnonymous(func(i int, cells []string) []string {
+	"anon.count": {customers: 1, content: editAnonymous(func(i int, cells []string) []string {
 		if i == 0 {
 			cells[len(cells)-1] = "-3"
 		}
@@ -217,13 +220,13 @@ var vossDefects = map[string]vossDefect{
 	})},
 
 	// Reconciliation with the detailed CSV.
-	"recon.customer-set": {content: editAnonymous(func(i int, cells []string) []string {
+	"recon.customer-set": {customers: 1, content: editAnonymous(func(i int, cells []string) []string {
 		if i == 0 {
 			return nil
 		}
 		return cells
 	})},
-	"recon.count-mismatch": {content: editAnonymous(func(i int, cells []string) []string {
+	"recon.count-mismatch": {customers: 1, content: editAnonymous(func(i int, cells []string) []string {
 		if i == 0 {
 			cells[len(cells)-1] += "1"
 		}

@@ -26,7 +26,7 @@ func generateCommand() *cli.Command {
 func commonGenerateFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Usage: "`DIR` to write into (created if missing)", Required: true},
-		&cli.StringFlag{Name: "at", Usage: "export time, RFC 3339 or YYYY-MM-DD HH:MM (UTC); default 2026-11-01 03:00", Value: "2026-11-01T03:00:00Z"},
+		&cli.StringFlag{Name: "at", Usage: "export time, RFC 3339 or YYYY-MM-DD HH:MM (UTC), in the years 1900 to 9000; default 2026-11-01 03:00", Value: "2026-11-01T03:00:00Z"},
 		&cli.Uint64Flag{Name: "seed", Usage: "seed of the content: the same flags give the same bytes", Value: 1},
 		&cli.StringFlag{Name: "defect", Usage: "write a bundle that breaks exactly the rule `RULE-ID` (see licaudit rules)"},
 		&cli.BoolFlag{Name: "force", Usage: "overwrite existing files"},
@@ -43,7 +43,7 @@ func generateVOSSCommand() *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "provider", Usage: "provider `NAME` (hyphens and underscores are fine)", Value: "CS-P"},
 			&cli.StringFlag{Name: "host", Usage: "host `NAME`", Value: "VOSS-UN-1"},
-			&cli.IntFlag{Name: "customers", Usage: "customer rows in the CSVs", Value: 25},
+			&cli.IntFlag{Name: "customers", Usage: "customer rows in the CSVs (0 to 5000000)", Value: 25},
 			&cli.IntFlag{Name: "patches", Usage: "entries of the patch log (0: the documented empty form)"},
 			&cli.IntFlag{Name: "adaptations", Usage: "entries of the adaptation log (0: the documented empty form)"},
 			&cli.StringFlag{Name: "style", Usage: "release style of the CSVs: 19 (audit 3.0.0), 21 (audit 4.1.5) or 5 (audit 5.2.0)", Value: generate.StyleV21},
