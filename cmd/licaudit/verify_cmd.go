@@ -191,6 +191,21 @@ func runVerify(c *cli.Context) error {
 	return nil
 }
 
+// reportFile is a report that goes to a file: its format and path.
+type reportFile struct{ format, path string }
+
+// reportFiles lists the reports of targets that go to files (their own, or
+// --output), leaving out the one for standard output.
+func reportFiles(targets []formatTarget, output string) []reportFile {
+	var files []reportFile
+	for _, t := range targets {
+		if path := t.file(output); path != "" {
+			files = append(files, reportFile{t.format, path})
+		}
+	}
+	return files
+}
+
 // reportsApart refuses two reports written to one file, where the second
 // would replace the first without a word: the same path, however spelled,
 // or two names of one existing file. A device or a named pipe is written
@@ -201,16 +216,12 @@ func reportsApart(targets []formatTarget, output string) error {
 		st                os.FileInfo
 	}
 	var seen []written
-	for _, t := range targets {
-		path := t.file(output)
-		if path == "" {
-			continue
-		}
-		w := written{format: t.format, path: path, key: filepath.Clean(path)}
-		if abs, err := filepath.Abs(path); err == nil {
+	for _, r := range reportFiles(targets, output) {
+		w := written{format: r.format, path: r.path, key: filepath.Clean(r.path)}
+		if abs, err := filepath.Abs(r.path); err == nil {
 			w.key = abs
 		}
-		if st, err := os.Stat(path); err == nil {
+		if st, err := os.Stat(r.path); err == nil {
 			if st.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0 {
 				continue
 			}
@@ -238,14 +249,10 @@ func reportsAvoidInputs(targets []formatTarget, output string, inputs []verify.I
 		st           os.FileInfo
 	}
 	var reports []existing
-	for _, t := range targets {
-		path := t.file(output)
-		if path == "" {
-			continue
-		}
+	for _, r := range reportFiles(targets, output) {
 		// A new file, or a device or pipe written in place, is no input.
-		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
-			reports = append(reports, existing{t.format, path, st})
+		if st, err := os.Stat(r.path); err == nil && st.Mode().IsRegular() {
+			reports = append(reports, existing{r.format, r.path, st})
 		}
 	}
 	if len(reports) == 0 {
