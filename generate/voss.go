@@ -36,7 +36,8 @@ type VOSSOptions struct {
 	// Provider and Host name the exporting system (free text; hyphens and
 	// underscores are fine).
 	Provider, Host string
-	// At is the export time; it is written in UTC to the minute.
+	// At is the export time; it is written in UTC to the minute. Zero is
+	// 2026-11-01 03:00 UTC, as the command line's default.
 	At time.Time
 	// Customers is the number of customer rows of both CSVs.
 	Customers int
@@ -98,8 +99,17 @@ const (
 	maxYear = 9000
 )
 
+// defaultVOSSAt is the export time of a zero VOSSOptions.At: the
+// documented schedule's, 03:00 UTC on the 1st, as generate voss writes by
+// default.
+var defaultVOSSAt = time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+
 // VOSS returns the files of a VOSS export: the detailed CSV and the ZIP.
+// A zero At is defaultVOSSAt.
 func VOSS(o VOSSOptions) ([]file, error) {
+	if o.At.IsZero() {
+		o.At = defaultVOSSAt
+	}
 	if o.Provider == "" || o.Host == "" {
 		return nil, fmt.Errorf("a provider and a host name are needed")
 	}

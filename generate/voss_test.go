@@ -55,3 +55,17 @@ func TestVOSSDefectsWithOneCustomer(t *testing.T) {
 		}
 	}
 }
+
+// TestVOSSZeroTime: a zero export time is the command line's default, not
+// the year 1, which the years bound refuses.
+func TestVOSSZeroTime(t *testing.T) {
+	files, err := VOSS(VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1", Customers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.Contains(f.name, "_2026-11-01_0300.") {
+			t.Errorf("%s: not stamped 2026-11-01_0300", f.name)
+		}
+	}
+}
