@@ -49,10 +49,7 @@ func (GitHub) Render(w io.Writer, r *Report) error {
 // finding about the detailed CSV beside a ZIP is placed on that file, at
 // its line.
 func githubCommand(bd Bundle, f finding.Finding) string {
-	path, ownLine := bd.Path, f.File == ""
-	if f.Beside && bd.Detailed != "" {
-		path, ownLine = bd.Detailed, true
-	}
+	path, ownLine := bd.fileOf(f)
 	cmd := "notice"
 	switch f.Severity {
 	case finding.Error:

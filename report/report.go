@@ -66,6 +66,16 @@ type Bundle struct {
 	Totals   *finding.Totals   `json:"totals,omitempty"`
 }
 
+// fileOf is the file on disk that finding f is on: the bundle, or the
+// detailed CSV reconciled beside it for a finding about that CSV. ownLine
+// says f.Line is a line of that very file, not of a member inside it.
+func (b Bundle) fileOf(f finding.Finding) (path string, ownLine bool) {
+	if f.Beside && b.Detailed != "" {
+		return b.Detailed, true
+	}
+	return b.Path, f.File == ""
+}
+
 // Counts is the number of unwaived findings per severity.
 type Counts struct {
 	Error   int `json:"error"`

@@ -157,26 +157,15 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 	if r.Provenance != nil {
 		run.Properties = map[string]any{"licaudit/provenance": r.Provenance}
 	}
-	// An artifact is listed once even when a path was given twice; members
-	// are keyed by bundle and member path.
-	type artifactKey struct{ bundle, member string }
-	artifacts := map[artifactKey]int{}
+	arts := sarifArtifacts{index: map[artifactKey]int{}}
 	for _, b := range r.Bundles {
-		bundleIdx, seen := artifacts[artifactKey{bundle: b.Path}]
-		if !seen {
-			bundleIdx = len(run.Artifacts)
-			artifacts[artifactKey{bundle: b.Path}] = bundleIdx
-			art := sarifArtifact{
-				Location: sarifArtifactLocation{URI: pathURI(b.Path), Index: bundleIdx},
-				Roles:    []string{"analysisTarget"},
-			}
-			if b.SHA256 != "" {
-				art.Hashes = map[string]string{"sha-256": b.SHA256}
-			}
-			run.Artifacts = append(run.Artifacts, art)
-		}
-		bundleLoc := sarifArtifactLocation{URI: pathURI(b.Path), Index: bundleIdx}
+		bundleIdx := arts.file(b.Path, b.SHA256)
 		for _, f := range b.Findings {
+			path, ownLine := b.fileOf(f)
+			line := 0
+			if ownLine {
+				line = f.Line
+			}
 			res := sarifResult{
 				RuleID:    f.Rule,
 				RuleIndex: index[f.Rule],
@@ -184,61 +173,19 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 				// Viewers show the text as is: escape what a hostile
 				// member name could carry (the JSON report keeps it raw).
 				Message:   sarifText{Text: cleanText(describe(f))},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: bundleLoc}}},
+				Locations: []sarifLocation{{PhysicalLocation: arts.at(arts.file(path, ""), line)}},
 			}
-			if f.File == "" && f.Line > 0 {
-				res.Locations[0].PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
-			}
+			// The related location is what the result's file holds or
+			// sits beside: the member, or the ZIP the detailed CSV was
+			// reconciled with.
+			one := 1
 			switch {
-			case f.Beside && b.Detailed != "":
-				// The detailed CSV beside the ZIP is a file of its own,
-				// not a member: it is the result's location, with the
-				// ZIP it was reconciled with as the related one.
-				idx, ok := artifacts[artifactKey{bundle: b.Detailed}]
-				if !ok {
-					idx = len(run.Artifacts)
-					artifacts[artifactKey{bundle: b.Detailed}] = idx
-					run.Artifacts = append(run.Artifacts, sarifArtifact{
-						Location: sarifArtifactLocation{URI: pathURI(b.Detailed), Index: idx},
-						Roles:    []string{"analysisTarget"},
-					})
-				}
-				loc := sarifLocation{PhysicalLocation: sarifPhysicalLocation{
-					ArtifactLocation: sarifArtifactLocation{URI: pathURI(b.Detailed), Index: idx},
-				}}
-				if f.Line > 0 {
-					loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
-				}
-				res.Locations = []sarifLocation{loc}
-				one := 1
-				res.RelatedLocations = []sarifLocation{{
-					ID:               &one,
-					PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: bundleLoc},
-					Message:          &sarifText{Text: "reconciled with " + baseName(b.Path)},
-				}}
+			case path != b.Path:
+				res.RelatedLocations = []sarifLocation{{ID: &one, PhysicalLocation: arts.at(bundleIdx, 0),
+					Message: &sarifText{Text: "reconciled with " + baseName(b.Path)}}}
 			case f.File != "":
-				idx, ok := artifacts[artifactKey{b.Path, f.File}]
-				if !ok {
-					idx = len(run.Artifacts)
-					artifacts[artifactKey{b.Path, f.File}] = idx
-					parent := bundleIdx
-					run.Artifacts = append(run.Artifacts, sarifArtifact{
-						Location:    sarifArtifactLocation{URI: memberURI(f.File), Index: idx},
-						ParentIndex: &parent,
-					})
-				}
-				one := 1
-				rel := sarifLocation{
-					ID: &one,
-					PhysicalLocation: sarifPhysicalLocation{
-						ArtifactLocation: sarifArtifactLocation{URI: memberURI(f.File), Index: idx},
-					},
-					Message: &sarifText{Text: "member of " + baseName(b.Path)},
-				}
-				if f.Line > 0 {
-					rel.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
-				}
-				res.RelatedLocations = []sarifLocation{rel}
+				res.RelatedLocations = []sarifLocation{{ID: &one, PhysicalLocation: arts.at(arts.member(b.Path, bundleIdx, f.File), f.Line),
+					Message: &sarifText{Text: "member of " + baseName(b.Path)}}}
 			}
 			if f.Fingerprint != "" {
 				res.PartialFingerprints = map[string]string{FingerprintKey: f.Fingerprint}
@@ -249,7 +196,62 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 			run.Results = append(run.Results, res)
 		}
 	}
+	run.Artifacts = arts.list
 	return encodeIndented(w, sarifLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// artifactKey names an artifact: a file on disk (member ""), or a member
+// of the bundle file.
+type artifactKey struct{ file, member string }
+
+// sarifArtifacts lists each artifact once, even when a path was given
+// twice, in the order first met.
+type sarifArtifacts struct {
+	list  []sarifArtifact
+	index map[artifactKey]int
+}
+
+// file is the index of the artifact of a file on disk (a bundle, or the
+// detailed CSV beside one), an analysis target; sha256 is its digest, ""
+// when unknown.
+func (a *sarifArtifacts) file(path, sha256 string) int {
+	key := artifactKey{file: path}
+	if i, ok := a.index[key]; ok {
+		if sha256 != "" && a.list[i].Hashes == nil {
+			a.list[i].Hashes = map[string]string{"sha-256": sha256}
+		}
+		return i
+	}
+	art := sarifArtifact{Location: sarifArtifactLocation{URI: pathURI(path), Index: len(a.list)}, Roles: []string{"analysisTarget"}}
+	if sha256 != "" {
+		art.Hashes = map[string]string{"sha-256": sha256}
+	}
+	return a.add(key, art)
+}
+
+// member is the index of the artifact of member name inside the bundle
+// file whose artifact is parent.
+func (a *sarifArtifacts) member(bundle string, parent int, name string) int {
+	key := artifactKey{file: bundle, member: name}
+	if i, ok := a.index[key]; ok {
+		return i
+	}
+	return a.add(key, sarifArtifact{Location: sarifArtifactLocation{URI: memberURI(name), Index: len(a.list)}, ParentIndex: &parent})
+}
+
+func (a *sarifArtifacts) add(key artifactKey, art sarifArtifact) int {
+	a.index[key] = len(a.list)
+	a.list = append(a.list, art)
+	return art.Location.Index
+}
+
+// at is the location of artifact i, at line when line > 0.
+func (a *sarifArtifacts) at(i, line int) sarifPhysicalLocation {
+	loc := sarifPhysicalLocation{ArtifactLocation: a.list[i].Location}
+	if line > 0 {
+		loc.Region = &sarifRegion{StartLine: line}
+	}
+	return loc
 }
 
 // sarifRules describes each rule of ids: from the catalogue where it has
