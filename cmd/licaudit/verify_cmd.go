@@ -105,7 +105,8 @@ func runVerify(c *cli.Context) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if err := reportsApart(targets, c.String("output")); err != nil {
+	reports := reportFiles(targets, c.String("output"))
+	if err := reportsApart(reports); err != nil {
 		return usageError("%v", err)
 	}
 	failOn, err := parseFailOn(c.String("fail-on"))
@@ -155,7 +156,7 @@ func runVerify(c *cli.Context) error {
 	if len(inputs) == 0 {
 		return usageError("no bundle found in %s (looked for .zip, vlf_*_detailed_*.csv and FlexNet CSVs)", strings.Join(c.Args().Slice(), ", "))
 	}
-	if err := reportsAvoidInputs(targets, c.String("output"), inputs, opts.Detailed); err != nil {
+	if err := reportsAvoidInputs(reports, inputs, opts.Detailed); err != nil {
 		return usageError("%v", err)
 	}
 	var display *progress
@@ -191,8 +192,13 @@ func runVerify(c *cli.Context) error {
 	return nil
 }
 
-// reportFile is a report that goes to a file: its format and path.
-type reportFile struct{ format, path string }
+// reportFile is a report that goes to a file: its format and path, and
+// what os.Stat said of the path before anything was verified (nil for a
+// file yet to be made).
+type reportFile struct {
+	format, path string
+	st           os.FileInfo
+}
 
 // reportFiles lists the reports of targets that go to files (their own, or
 // --output), leaving out the one for standard output.
@@ -200,39 +206,44 @@ func reportFiles(targets []formatTarget, output string) []reportFile {
 	var files []reportFile
 	for _, t := range targets {
 		if path := t.file(output); path != "" {
-			files = append(files, reportFile{t.format, path})
+			r := reportFile{format: t.format, path: path}
+			if st, err := os.Stat(path); err == nil {
+				r.st = st
+			}
+			files = append(files, r)
 		}
 	}
 	return files
+}
+
+// writtenInPlace says the report's path is a device or a named pipe, which
+// WriteFile writes as it is rather than replaces.
+func (r reportFile) writtenInPlace() bool {
+	return r.st != nil && r.st.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0
 }
 
 // reportsApart refuses two reports written to one file, where the second
 // would replace the first without a word: the same path, however spelled,
 // or two names of one existing file. A device or a named pipe is written
 // in place and may take several (two reports to /dev/null).
-func reportsApart(targets []formatTarget, output string) error {
-	type written struct {
-		format, path, key string
-		st                os.FileInfo
-	}
-	var seen []written
-	for _, r := range reportFiles(targets, output) {
-		w := written{format: r.format, path: r.path, key: filepath.Clean(r.path)}
-		if abs, err := filepath.Abs(r.path); err == nil {
-			w.key = abs
+func reportsApart(reports []reportFile) error {
+	keys := make([]string, len(reports))
+	for i, r := range reports {
+		if r.writtenInPlace() {
+			continue
 		}
-		if st, err := os.Stat(r.path); err == nil {
-			if st.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0 {
+		keys[i] = filepath.Clean(r.path)
+		if abs, err := filepath.Abs(r.path); err == nil {
+			keys[i] = abs
+		}
+		for j, o := range reports[:i] {
+			if keys[j] == "" {
 				continue
 			}
-			w.st = st
-		}
-		for _, o := range seen {
-			if o.key == w.key || (o.st != nil && w.st != nil && os.SameFile(o.st, w.st)) {
-				return fmt.Errorf("the %s and %s reports would both be written to %s, and the second would replace the first; give each its own file", o.format, w.format, w.path)
+			if keys[j] == keys[i] || (o.st != nil && r.st != nil && os.SameFile(o.st, r.st)) {
+				return fmt.Errorf("the %s and %s reports would both be written to %s, and the second would replace the first; give each its own file", o.format, r.format, r.path)
 			}
 		}
-		seen = append(seen, w)
 	}
 	return nil
 }
@@ -242,20 +253,16 @@ func reportsApart(targets []formatTarget, output string) error {
 // --detailed, as detailed is): writing the report there would replace a
 // received file, which licaudit never changes. It runs before anything is
 // verified, so nothing is lost but the command. Only a report path that
-// exists already can be an input, so the inputs are stat'ed only then.
-func reportsAvoidInputs(targets []formatTarget, output string, inputs []verify.Input, detailed string) error {
-	type existing struct {
-		format, path string
-		st           os.FileInfo
-	}
-	var reports []existing
-	for _, r := range reportFiles(targets, output) {
-		// A new file, or a device or pipe written in place, is no input.
-		if st, err := os.Stat(r.path); err == nil && st.Mode().IsRegular() {
-			reports = append(reports, existing{r.format, r.path, st})
+// exists already as a file can be an input, so the inputs are stat'ed only
+// then.
+func reportsAvoidInputs(reports []reportFile, inputs []verify.Input, detailed string) error {
+	var existing []reportFile
+	for _, r := range reports {
+		if r.st != nil && r.st.Mode().IsRegular() {
+			existing = append(existing, r)
 		}
 	}
-	if len(reports) == 0 {
+	if len(existing) == 0 {
 		return nil
 	}
 	verified := []string{detailed}
@@ -270,7 +277,7 @@ func reportsAvoidInputs(targets []formatTarget, output string, inputs []verify.I
 		if err != nil {
 			continue
 		}
-		for _, r := range reports {
+		for _, r := range existing {
 			if os.SameFile(r.st, st) {
 				return fmt.Errorf("cannot write the %s report to %s: that is %s, a file being verified, and licaudit never changes what it verifies; write the report elsewhere", r.format, r.path, p)
 			}
