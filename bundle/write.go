@@ -111,8 +111,7 @@ func Interrupt() {
 	defer temps.Unlock()
 	temps.interrupted = true
 	for name := range temps.live {
-		os.Remove(name)
-		delete(temps.live, name)
+		removeTemp(name)
 	}
 }
 
@@ -155,9 +154,15 @@ func discard(tmps []string) {
 	temps.Lock()
 	defer temps.Unlock()
 	for _, name := range tmps {
-		os.Remove(name)
-		delete(temps.live, name)
+		removeTemp(name)
 	}
+}
+
+// removeTemp removes a temporary file (one put in place is gone already)
+// and forgets it; temps is locked.
+func removeTemp(name string) {
+	os.Remove(name)
+	delete(temps.live, name)
 }
 
 // commit puts the temporary files tmps in place as targets, all or (without
@@ -169,8 +174,7 @@ func commit(tmps, targets []string, overwrite bool) error {
 	defer temps.Unlock()
 	defer func() {
 		for _, name := range tmps {
-			os.Remove(name)
-			delete(temps.live, name)
+			removeTemp(name)
 		}
 	}()
 	if temps.interrupted {

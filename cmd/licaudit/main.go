@@ -53,15 +53,16 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	go cleanUpOnSignal()
+	cleanUpOnSignal()
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 
-// cleanUpOnSignal waits for an interrupt (Ctrl-C) or a termination request
-// and removes the temporary files of the writes in progress (a generated
+// cleanUpOnSignal makes an interrupt (Ctrl-C) or a termination request
+// remove the temporary files of the writes in progress (a generated
 // bundle, a report) before the process dies of the signal as it would
 // have: stopped half way, generate left a partial temporary file and, for
-// a VOSS bundle, the detailed CSV without its ZIP.
+// a VOSS bundle, the detailed CSV without its ZIP. The signals are caught
+// from its return, before any write can start.
 func cleanUpOnSignal() {
 	signals := make(chan os.Signal, 1)
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
@@ -71,6 +72,12 @@ func cleanUpOnSignal() {
 			signal.Notify(signals, sig)
 		}
 	}
+	go dieCleanly(signals)
+}
+
+// dieCleanly waits for a signal, removes the temporary files and ends the
+// process as the signal would have.
+func dieCleanly(signals <-chan os.Signal) {
 	sig := <-signals
 	bundle.Interrupt()
 	// Die of the signal, so that a shell or a make running licaudit sees
