@@ -118,8 +118,9 @@ func VOSS(o VOSSOptions) ([]file, error) {
 	}
 	// Names the verifier would refuse in a ZIP (control characters, bidi
 	// controls, invalid UTF-8) would make a reference bundle that fails.
-	if why := bundle.UnsafeName(o.Provider + "_" + o.Host); why != "" {
-		return nil, fmt.Errorf("provider and host names must make a safe file name: %q %s", o.Provider+"_"+o.Host, why)
+	stem := o.Provider + "_" + o.Host
+	if why := bundle.UnsafeName(stem); why != "" {
+		return nil, fmt.Errorf("provider and host names must make a safe file name: %q %s", stem, why)
 	}
 	switch {
 	case o.Customers < 0 || o.Customers > maxVOSSCustomers:
@@ -160,7 +161,7 @@ func VOSS(o VOSSOptions) ([]file, error) {
 		defect = &d
 	}
 	m := &vossModel{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x766c66)), hashOf: map[string][]byte{}, detailedBeside: true}
-	m.stem = o.Provider + "_" + o.Host
+	m.stem = stem
 	m.stamp = o.At.UTC().Format(schema.VOSSStampLayout)
 	m.zipName = schema.VOSSFileName(m.stem, schema.TypeLicense, m.stamp, "zip")
 	m.dir = schema.VOSSDir(m.stamp)

@@ -302,7 +302,7 @@ func reconFixture(t testing.TB, n int) *vossBundle {
 	}
 	s := newSink("b.zip", false)
 	v := &vossBundle{s: s, res: &Result{}}
-	v.identity, v.detailed = verifyDetailed(v.res, path, filepath.Base(path), s, DefaultOptions())
+	v.identity, v.detailed = verifyDetailed(v.res, path, s, DefaultOptions(), true)
 	if v.detailed == nil || len(s.findings) > 0 {
 		t.Fatalf("fixture: %+v", s.findings)
 	}

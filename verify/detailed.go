@@ -21,15 +21,15 @@ func verifyDetailedFile(res *Result, in Input, s *sink, opts Options) {
 	readDetailed(res, in.Path, "", s, opts, false)
 }
 
-// verifyDetailed reads the partner's detailed CSV (a plain file beside the
-// ZIP) in one pass: its CSV structure, its keys and counts, the names it
-// holds (which the anonymous CSV must not), and a compact table of its
-// customers' counts to reconcile the anonymous CSV with (nil when the CSV
-// has no Customer PKID column to reconcile by). member is how findings
-// name the file: "" when it is the bundle itself, its base name when it is
-// paired with a ZIP.
-func verifyDetailed(res *Result, path, member string, s *sink, opts Options) (*identity, *customerTable) {
-	return readDetailed(res, path, member, s, opts, true)
+// verifyDetailed reads the partner's detailed CSV paired with a ZIP (a
+// plain file beside it) in one pass: its CSV structure, its keys and
+// counts, and with reconcile the names it holds (which the anonymous CSV
+// must not) and a compact table of its customers' counts to reconcile the
+// anonymous CSV with (nil when the CSV has no Customer PKID column to
+// reconcile by). Its findings are the bundle's, named by the CSV's base
+// name and marked Beside.
+func verifyDetailed(res *Result, path string, s *sink, opts Options, reconcile bool) (*identity, *customerTable) {
+	return readDetailed(res, path, filepath.Base(path), s.besideBundle(), opts, reconcile)
 }
 
 func readDetailed(res *Result, path, member string, s *sink, opts Options, paired bool) (*identity, *customerTable) {

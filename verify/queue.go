@@ -33,9 +33,9 @@ const largeInput = 16 << 20
 // size on disk: a bundle's per-row state grows with its size, so on a
 // machine of many cores --jobs alone would let memory grow with the cores.
 // Eight VOSS ZIPs of 14 MB (600,000 customers each) with --jobs 8 on eight
-// threads peaked at 89 to 94 MiB; two at a time, as the budget lets
-// them, at 52 MiB. It fits two inputs just below largeInput: two cores' worth, so on
-// two cores it keeps nothing waiting that ran before.
+// threads peaked at 89 to 94 MiB; two at a time, as the budget lets them,
+// at 52 MiB. It fits two inputs just below largeInput: two cores' worth,
+// so on two cores it keeps nothing waiting that ran before.
 const inFlightBudget = 2 * largeInput
 
 // smallestWeight is the weight of an input smaller than it: whatever its

@@ -214,7 +214,7 @@ func TestSmallZIPReadFailures(t *testing.T) {
 	in := Input{Path: empty, Detailed: detailed[0]}
 	got = run(in, smallFile{err: errors.New("input/output error")})
 	alone := checkedBy(in, opts, func(res *Result, s *sink) {
-		readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s, opts, false)
+		verifyDetailed(res, in.Detailed, s, opts, false)
 	})
 	if len(got.Findings) != len(alone.Findings)+1 || got.Findings[0].Rule != ruleZipUnreadable.ID {
 		t.Fatalf("read failed: findings %+v; want zip.unreadable and the detailed CSV's own %+v", got.Findings, alone.Findings)

@@ -506,7 +506,7 @@ func verifyArchive(res *Result, in Input, a *bundle.Archive, s *sink, opts Optio
 // names and table only reconciliation needs.
 func checkDetailedAlone(res *Result, in Input, s *sink, opts Options) {
 	if in.Detailed != "" {
-		readDetailed(res, in.Detailed, filepath.Base(in.Detailed), s.besideBundle(), opts, false)
+		verifyDetailed(res, in.Detailed, s, opts, false)
 	}
 }
 

@@ -72,7 +72,7 @@ func verifyVOSS(res *Result, in Input, a *bundle.Archive, s *sink, opts Options)
 	v.classify()
 	v.readHashes()
 	if in.Detailed != "" {
-		v.identity, v.detailed = verifyDetailed(res, in.Detailed, filepath.Base(in.Detailed), s.besideBundle(), opts)
+		v.identity, v.detailed = verifyDetailed(res, in.Detailed, s, opts, true)
 	}
 	if v.identity == nil {
 		v.identity = newIdentity()
