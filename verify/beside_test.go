@@ -1,4 +1,4 @@
-package verify
+package verify_test
 
 import (
 	"archive/zip"
@@ -7,9 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/licaudit/licaudit/generate"
+	"github.com/licaudit/licaudit/verify"
 )
 
 // TestDetailedFindingsAreBeside: findings about the detailed CSV paired
@@ -17,21 +16,7 @@ import (
 // reports place them on the file and not on a member of the same name,
 // which the ZIP here also holds (wrongly: member.detailed-csv).
 func TestDetailedFindingsAreBeside(t *testing.T) {
-	dir := t.TempDir()
-	paths, err := generate.WriteVOSS(dir, generate.VOSSOptions{Provider: "CS-P", Host: "VOSS-UN-1",
-		At: time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC), Customers: 5, Seed: 1}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var zipPath, csvPath string
-	for _, p := range paths {
-		switch filepath.Ext(p) {
-		case ".zip":
-			zipPath = p
-		case ".csv":
-			csvPath = p
-		}
-	}
+	_, zipPath, csvPath := writeVOSSPair(t, 5)
 	// A row of two fields at the end of the detailed CSV: csv.ragged-row.
 	raw, err := os.ReadFile(csvPath)
 	if err != nil {
@@ -74,19 +59,19 @@ func TestDetailedFindingsAreBeside(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res := Verify(Input{Path: zipPath, Detailed: csvPath}, DefaultOptions())
+	res := verify.Verify(verify.Input{Path: zipPath, Detailed: csvPath}, verify.DefaultOptions())
 	if res.Detailed != csvPath {
 		t.Errorf("Result.Detailed = %q, want %q", res.Detailed, csvPath)
 	}
 	var beside, member bool
 	for _, f := range res.Findings {
 		switch {
-		case f.Rule == ruleCSVRaggedRow.ID && f.File == filepath.Base(csvPath):
+		case f.Rule == "csv.ragged-row" && f.File == filepath.Base(csvPath):
 			beside = true
 			if !f.Beside {
 				t.Errorf("%s on the detailed CSV beside the ZIP is not marked Beside", f.Rule)
 			}
-		case f.Rule == ruleMemberDetailedCSV.ID:
+		case f.Rule == "member.detailed-csv":
 			member = true
 			if f.Beside {
 				t.Errorf("%s on a member of the ZIP is marked Beside", f.Rule)
@@ -96,6 +81,6 @@ func TestDetailedFindingsAreBeside(t *testing.T) {
 		}
 	}
 	if !beside || !member {
-		t.Errorf("findings %+v: want %s beside the ZIP and %s in it", res.Findings, ruleCSVRaggedRow.ID, ruleMemberDetailedCSV.ID)
+		t.Errorf("findings %+v: want csv.ragged-row beside the ZIP and member.detailed-csv in it", res.Findings)
 	}
 }
